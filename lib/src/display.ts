@@ -1,0 +1,89 @@
+/**
+ * Rich output in a tslab notebook, and a quiet fallback everywhere else. Plots, tables and the
+ * training progress all display through here, so "are we in a notebook?" is decided in one place.
+ * @see notebooks/00-getting-started.ipynb
+ */
+import * as path from 'path';
+
+/** The part of tslab's `Display` we use (see tslab's public.d.ts). */
+export interface NotebookDisplay {
+  html(s: string): void;
+  text(s: string): void;
+}
+
+interface TslabModule {
+  display: NotebookDisplay;
+  newDisplay(): NotebookDisplay;
+}
+
+/**
+ * The tslab module when this code runs inside a tslab kernel that is executing a cell, else null.
+ * We only look at modules the kernel has already loaded: requiring tslab ourselves would load the
+ * TypeScript compiler (slow) and its `display` would throw "Not ready" outside a kernel anyway.
+ */
+export function tslabModule(): TslabModule | null {
+  if (override !== undefined) return override;
+  let jupyterFile: string;
+  try {
+    jupyterFile = require.resolve('tslab/dist/jupyter.js');
+  } catch {
+    return null;
+  }
+  const loaded = require.cache[jupyterFile] ?? findLoadedJupyter();
+  const kernel = loaded?.exports as { lastWriteDisplayData?: unknown } | undefined;
+  if (!kernel || kernel.lastWriteDisplayData == null) return null;
+  // Same folder as the loaded jupyter.js, so it is the kernel's own tslab instance.
+  return require(path.join(path.dirname(loaded!.filename), 'public.js')) as TslabModule;
+}
+
+/** A kernel started from another tslab install (e.g. a global one) has its own jupyter.js. */
+function findLoadedJupyter(): NodeModule | undefined {
+  for (const [file, mod] of Object.entries(require.cache)) {
+    if (mod && /[\\/]tslab[\\/]dist[\\/]jupyter\.js$/.test(file)) return mod;
+  }
+  return undefined;
+}
+
+/** True when rich output (HTML) will be shown in a notebook. */
+export function inNotebook(): boolean {
+  return tslabModule() !== null;
+}
+
+/**
+ * Shows `html` in the notebook. Outside a notebook prints `fallbackText` (if given) to stdout and
+ * returns false, so scripts and tests stay quiet and readable.
+ */
+export function displayHtml(html: string, fallbackText?: string): boolean {
+  const tslab = tslabModule();
+  if (tslab) {
+    tslab.display.html(html);
+    return true;
+  }
+  if (fallbackText !== undefined) console.log(fallbackText);
+  return false;
+}
+
+/** A notebook output that can be overwritten in place, or null outside a notebook. */
+export function newNotebookDisplay(): NotebookDisplay | null {
+  const tslab = tslabModule();
+  return tslab ? tslab.newDisplay() : null;
+}
+
+let override: TslabModule | null | undefined;
+
+/**
+ * For tests: pretend to run in a notebook whose displays record into `sink`, or pass null to
+ * pretend there is none, or undefined to detect again.
+ */
+export function setNotebookDisplayForTests(sink: ((html: string, displayId: number | null) => void) | null | undefined): void {
+  if (sink === undefined || sink === null) {
+    override = sink;
+    return;
+  }
+  let next = 0;
+  const make = (id: number | null): NotebookDisplay => ({
+    html: (s: string) => sink(s, id),
+    text: (s: string) => sink(s, id),
+  });
+  override = { display: make(null), newDisplay: () => make(++next) };
+}

@@ -1,0 +1,50 @@
+/**
+ * The one setup call every notebook makes first: backend, seed, and one line that says what
+ * produced the outputs (backend, versions, seed, date), so a handed-in notebook is traceable.
+ * @see notebooks/00-getting-started.ipynb
+ */
+import * as tf from '@tensorflow/tfjs';
+import { initBackend, BackendName } from './backend';
+import { checkSeed } from './random';
+
+export const LIB_VERSION = '0.1.0';
+
+export interface SetupInfo {
+  backend: BackendName;
+  seed: number;
+  tfjs: string;
+  tslab: string | null;
+  node: string;
+  lib: string;
+  date: string;
+  /** The line that was printed. */
+  line: string;
+}
+
+let current: SetupInfo | null = null;
+
+/** Selects the backend, records the seed, and prints one line describing the run. */
+export async function setup(opts: { seed?: number; quiet?: boolean } = {}): Promise<SetupInfo> {
+  const seed = opts.seed ?? 42;
+  checkSeed(seed);
+  const backend = await initBackend();
+  const info: Omit<SetupInfo, 'line'> = {
+    backend, seed,
+    tfjs: tf.version.tfjs,
+    tslab: packageVersion('tslab'),
+    node: process.versions.node,
+    lib: LIB_VERSION,
+    date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
+  };
+  const line = `aelab ${info.lib} · backend ${backend} · tfjs ${info.tfjs} · tslab ${info.tslab ?? 'n/a'} · node ${info.node} · seed ${seed} · ${info.date}`;
+  current = { ...info, line };
+  if (!opts.quiet) console.log(line);
+  return current;
+}
+
+/** The info of the last `setup` call, or null before it. */
+export function setupInfo(): SetupInfo | null { return current; }
+
+function packageVersion(name: string): string | null {
+  try { return require(`${name}/package.json`).version; } catch { return null; }
+}
