@@ -44,6 +44,18 @@ function findLoadedJupyter(): NodeModule | undefined {
   return undefined;
 }
 
+/**
+ * An object that changes with every cell the kernel executes (tslab's per-request output writer),
+ * or null outside a kernel. Lets a helper do something once per cell.
+ */
+export function cellExecutionToken(): unknown {
+  if (override !== undefined) return override ? overrideToken : null;
+  let file: string;
+  try { file = require.resolve('tslab/dist/jupyter.js'); } catch { return null; }
+  const loaded = require.cache[file] ?? findLoadedJupyter();
+  return (loaded?.exports as { lastWriteDisplayData?: unknown } | undefined)?.lastWriteDisplayData ?? null;
+}
+
 /** True when rich output (HTML) will be shown in a notebook. */
 export function inNotebook(): boolean {
   return tslabModule() !== null;
@@ -70,6 +82,7 @@ export function newNotebookDisplay(): NotebookDisplay | null {
 }
 
 let override: TslabModule | null | undefined;
+let overrideToken: object = {};
 
 /**
  * For tests: pretend to run in a notebook whose displays record into `sink`, or pass null to
@@ -81,6 +94,7 @@ export function setNotebookDisplayForTests(sink: ((html: string, displayId: numb
     return;
   }
   let next = 0;
+  overrideToken = {};
   const make = (id: number | null): NotebookDisplay => ({
     html: (s: string) => sink(s, id),
     text: (s: string) => sink(s, id),

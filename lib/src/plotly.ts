@@ -8,7 +8,7 @@
 import * as fs from 'fs';
 import { inspect } from 'util';
 import { Figure, figureJson, checkFigure } from './figure';
-import { displayHtml, inNotebook } from './display';
+import { cellExecutionToken, displayHtml, inNotebook } from './display';
 
 /** Shown in a plot's place when plotly.js never arrived (e.g. the setup cell was not run). */
 export const PLOTLY_MISSING_MESSAGE = 'plotting library not loaded: re-run the first (setup) cell';
@@ -45,12 +45,17 @@ export function plotlyInitHtml(): string {
   return cachedInit;
 }
 
+let initToken: unknown = null;
+
 /**
- * Embeds plotly.js in the notebook (once, from the setup cell) so later `show` calls can draw.
- * Does nothing outside a notebook. Returns whether it displayed.
+ * Embeds plotly.js in the notebook (from the setup cell) so later `show` calls can draw.
+ * Does nothing outside a notebook, and nothing when it already ran in the same cell (so `setup`
+ * and an explicit call do not embed it twice). Returns whether it displayed.
  */
 export function plotlyInit(): boolean {
-  if (!inNotebook()) return false;
+  const token = cellExecutionToken();
+  if (!token || !inNotebook() || token === initToken) return false;
+  initToken = token;
   return displayHtml(plotlyInitHtml());
 }
 

@@ -135,7 +135,7 @@ export function heatmap(z: number[][] | TensorLike, opts: HeatmapOptions = {}): 
   const showValues = opts.showValues ?? rows * cols <= 400;
   const fmt = opts.valueFormat ?? 'd';
   const trace: Trace = {
-    type: 'heatmap', z: m, x, y, colorscale: opts.colorscale ?? 'Blues', xgap: 1, ygap: 1,
+    type: 'heatmap', z: m, x, y, colorscale: opts.colorscale ?? SEQUENTIAL, xgap: 1, ygap: 1,
     hovertemplate: `${opts.yTitle ?? 'row'} %{y}, ${opts.xTitle ?? 'column'} %{x}: %{z:${fmt}}<extra></extra>`,
     ...(showValues ? { texttemplate: `%{z:${fmt}}`, textfont: { size: 11 } } : {}),
   };
@@ -146,6 +146,11 @@ export function heatmap(z: number[][] | TensorLike, opts: HeatmapOptions = {}): 
   });
   return asFigure({ data: [trace], layout });
 }
+
+/** White for 0 to dark blue for the largest value (ColorBrewer Blues): big counts stand out. */
+export const SEQUENTIAL: [number, string][] = [
+  [0, '#f7fbff'], [0.25, '#c6dbef'], [0.5, '#6baed6'], [0.75, '#2171b5'], [1, '#08306b'],
+];
 
 /** One position of a slider: its label and the traces to show there. */
 export interface SliderStep {

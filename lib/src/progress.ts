@@ -66,7 +66,8 @@ export function createProgress(opts: ProgressOptions): Progress {
   let lastRender = -Infinity, renders = 0, ended = false, summary = '';
 
   const elapsed = () => state.elapsed ?? (now() - start) / 1000;
-  const line = () => progressLine(label, state, opts.epochs, opts.batchesPerEpoch, elapsed()) + summary;
+  const line = () => (ended ? progressLine(label, state, opts.epochs, opts.batchesPerEpoch, null) + summary
+    : progressLine(label, state, opts.epochs, opts.batchesPerEpoch, elapsed()));
   const render = () => {
     renders++;
     lastRender = now();
@@ -106,13 +107,17 @@ function fraction(s: ProgressFields, epochs: number, batches: number): number {
   return Math.min(1, Math.max(0, done / (epochs * batches)));
 }
 
-/** "training · epoch 2/10 · batch 50/469 · loss 0.2345 · train err 5.1% · 12s · ETA 48s" */
-export function progressLine(label: string, s: ProgressFields, epochs: number, batches: number, elapsedSeconds: number): string {
+/**
+ * "training · epoch 2/10 · batch 50/469 · loss 0.2345 · train err 5.10% · 12s · ETA 48s";
+ * without time when `elapsedSeconds` is null.
+ */
+export function progressLine(label: string, s: ProgressFields, epochs: number, batches: number, elapsedSeconds: number | null): string {
   const parts = [label, `epoch ${s.epoch ?? 1}/${s.epochs ?? epochs}`, `batch ${s.batch ?? 0}/${s.batches ?? batches}`];
   if (s.loss !== undefined) parts.push(`loss ${Number.isFinite(s.loss) ? s.loss.toFixed(4) : s.loss}`);
   const pct = (v: number | undefined, name: string) => { if (v !== undefined && Number.isFinite(v)) parts.push(`${name} ${formatPercent(v, 2)}`); };
   pct(s.trainError, 'train err'); pct(s.valError, 'val err'); pct(s.valAdversarialError, 'val adv err');
   const f = fraction(s, epochs, batches);
+  if (elapsedSeconds === null) return parts.join(' · ');
   parts.push(formatSeconds(elapsedSeconds));
   if (f > 0 && f < 1) parts.push(`ETA ${formatSeconds(elapsedSeconds * (1 - f) / f)}`);
   return parts.join(' · ');
@@ -162,6 +167,10 @@ export function historyRows(h: HistoryLike): Row[] {
 export function historyTable(h: HistoryLike, opts: { caption?: string } = {}): DataFrame {
   const rows = historyRows(h);
   if (rows.length === 0) throw new Error('historyTable: the history has no epochs (did training run?).');
-  const formats = Object.fromEntries(Object.keys(rows[0]).filter(k => /error|acc/i.test(k)).map(k => [k, 'percent2' as const]));
+  const formats: Record<string, 'percent2' | 'fixed4'> = {};
+  for (const k of Object.keys(rows[0])) {
+    if (/error|acc/i.test(k)) formats[k] = 'percent2';
+    else if (/loss/i.test(k)) formats[k] = 'fixed4';
+  }
   return showTable(rows, { caption: opts.caption ?? 'Training history', formats });
 }

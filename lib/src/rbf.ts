@@ -44,3 +44,20 @@ export class RbfLayer extends tf.layers.Layer {
   }
 }
 tf.serialization.registerClass(RbfLayer);
+
+/**
+ * Puts each class's centre at the mean image of that class (a far better start than random
+ * centres: every unit begins near its own class). Call on a freshly built RBF classifier.
+ */
+export function initRbfCentres(net: tf.LayersModel, ds: { x: Float32Array; y: Int32Array; n: number; d: number; classes: number }): void {
+  const layer = net.layers.find(l => l instanceof RbfLayer) as RbfLayer | undefined;
+  if (!layer) throw new Error('initRbfCentres: the model has no RbfLayer (build it with rbfNetwork).');
+  const { d, classes } = ds, sum = new Float32Array(d * classes), count = new Float32Array(classes);
+  for (let i = 0; i < ds.n; i++) {
+    const c = ds.y[i]; count[c]++;
+    for (let j = 0; j < d; j++) sum[j * classes + c] += ds.x[i * d + j];
+  }
+  for (let j = 0; j < d; j++) for (let c = 0; c < classes; c++) sum[j * classes + c] /= Math.max(1, count[c]);
+  const [, logBeta] = layer.getWeights();
+  layer.setWeights([tf.tensor2d(sum, [d, classes]), logBeta]);
+}

@@ -101,10 +101,11 @@ export function tableHtml(data: DataFrame | Row[], opts: TableOptions = {}): str
   const th = cols.map((c, j) => `<th style="text-align:${numeric[j] ? 'right' : 'left'}">${escapeHtml(c)}</th>`).join('');
   const body = cells.map(r => '<tr>' + r.map((c, j) =>
     `<td style="text-align:${numeric[j] ? 'right' : 'left'}${c.style ? ';' + c.style : ''}">${escapeHtml(c.text)}</td>`).join('') + '</tr>').join('\n');
-  const caption = opts.caption ? `<caption style="caption-side:top;text-align:left;font-weight:600;padding:4px 0">${escapeHtml(opts.caption)}</caption>` : '';
+  const caption = opts.caption ? `<div class="aelab-caption" style="font-weight:600;margin:6px 0 2px">${escapeHtml(opts.caption)}</div>` : '';
   const note = more > 0 ? `<tr><td colspan="${cols.length}" style="color:#666">… ${more} more rows</td></tr>` : '';
-  return `<table class="aelab-table${opts.className ? ' ' + opts.className : ''}" style="border-collapse:collapse;font-variant-numeric:tabular-nums;margin:4px 0">` +
-    `${caption}<thead><tr>${th}</tr></thead><tbody>\n${body}${note}</tbody></table>` +
+  return `<div class="aelab-table-block">${caption}` +
+    `<table class="aelab-table${opts.className ? ' ' + opts.className : ''}" style="border-collapse:collapse;font-variant-numeric:tabular-nums;margin:2px 0 6px">` +
+    `<thead><tr>${th}</tr></thead><tbody>\n${body}${note}</tbody></table></div>` +
     '<style>.aelab-table th,.aelab-table td{padding:3px 10px;border-bottom:1px solid #ddd}.aelab-table thead th{border-bottom:2px solid #888}</style>';
 }
 

@@ -11,13 +11,15 @@ import { logisticRegression, maxoutNetwork, rbfNetwork, reluMlp, softmaxRegressi
 import { train, TrainOptions, TrainReporter, History } from './train';
 import { evaluate } from './evaluate';
 import { fgsmDataset } from './fgsm';
+import { initRbfCentres } from './rbf';
 import { loadClassifier, saveClassifier, ModelMeta } from './persistence';
 
 export interface Recipe {
   description: string;
   /** The paper's section this model reproduces. */
   paper: string;
-  build(seed: number): Classifier;
+  /** Builds the untrained model; `train` is given for data-dependent initialization (RBF centres). */
+  build(seed: number, train: Dataset): Classifier;
   data(): { train: Dataset; test: Dataset };
   options: Omit<TrainOptions, 'seed' | 'reporter' | 'validation'>;
   seed: number;
@@ -54,8 +56,8 @@ export const RECIPES: Record<string, Recipe> = {
   },
   'rbf': {
     description: 'Shallow RBF network, one unit per class', paper: '§7 (55.4 % FGSM error, 1.2 % confidence)',
-    build: seed => rbfNetwork({ seed, name: 'rbf' }), data: mnist, seed: 6,
-    options: { epochs: 10, batchSize: 128, optimizer: 'adam', learningRate: 1e-2 },
+    build: (seed, tr) => { const c = rbfNetwork({ seed, name: 'rbf' }); initRbfCentres(c.net, tr); return c; }, data: mnist, seed: 6,
+    options: { epochs: 10, batchSize: 128, optimizer: 'adam', learningRate: 3e-2 },
   },
 };
 
@@ -69,7 +71,7 @@ export function recipe(name: string): Recipe {
 export async function trainRecipe(name: string, opts: { reporter?: TrainReporter; save?: boolean } = {}): Promise<{ clf: Classifier; meta: ModelMeta | null; history: History }> {
   const r = recipe(name);
   const { train: tr, test } = r.data();
-  const clf = r.build(r.seed);
+  const clf = r.build(r.seed, tr);
   const history = train(clf, tr, { ...r.options, seed: r.seed, reporter: opts.reporter });
   const testError = evaluate(clf, test).error;
   const adversarialError = evaluate(clf, fgsmDataset(clf, test, 0.25)).error;
