@@ -9,6 +9,7 @@ import { Classifier, rawInputGradient } from './classifier';
 import { checkBatch, checkEpsilon, checkLabels } from './checks';
 import { Dataset } from './mnist';
 import { mapBatches } from './batches';
+import { exactSign } from './sign';
 
 export interface FgsmOptions {
   /** Attack toward this class (one per row, int32) instead of away from the true label. */
@@ -30,7 +31,8 @@ export function fgsm(clf: Classifier, x: tf.Tensor2D, y: tf.Tensor1D, epsilon: n
 export function rawFgsm(clf: Classifier, x: tf.Tensor2D, labels: tf.Tensor1D, epsilon: number, direction: 1 | -1, clip = true): tf.Tensor2D {
   return tf.tidy(() => {
     const g = rawInputGradient(clf, x, labels, false);
-    const adv = tf.add(x, tf.mul(tf.sign(g), direction * epsilon));
+    // exactSign, not tf.sign: the wasm backend's sign is 0 for |g| < 1.19e-7 (see sign.ts).
+    const adv = tf.add(x, tf.mul(exactSign(g), direction * epsilon));
     return (clip ? tf.clipByValue(adv, 0, 1) : adv) as tf.Tensor2D;
   });
 }

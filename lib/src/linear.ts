@@ -7,11 +7,12 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { checkEpsilon } from './checks';
+import { exactSign } from './sign';
 
 /** The worst-case perturbation of a linear score: η = ε·sign(w). */
 export function worstCasePerturbation(w: tf.Tensor, epsilon: number): tf.Tensor {
   checkEpsilon(epsilon);
-  return tf.tidy(() => tf.mul(tf.sign(w), epsilon));
+  return tf.tidy(() => tf.mul(exactSign(w), epsilon));
 }
 
 /** How much η changes the linear score wᵀx: wᵀη (measured, not the closed form). */

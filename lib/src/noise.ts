@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { checkEpsilon } from './checks';
+import { exactSign } from './sign';
 import { checkSeed } from './random';
 import { Dataset } from './mnist';
 import { mapBatches } from './batches';
@@ -17,7 +18,7 @@ export function addNoise(x: tf.Tensor2D, epsilon: number, kind: NoiseKind, seed:
   checkEpsilon(epsilon); checkSeed(seed);
   return tf.tidy(() => {
     const u = tf.randomUniform(x.shape, -1, 1, 'float32', seed);
-    const eta = kind === 'sign' ? tf.mul(tf.sign(u), epsilon) : tf.mul(u, epsilon);
+    const eta = kind === 'sign' ? tf.mul(exactSign(u), epsilon) : tf.mul(u, epsilon);
     return tf.clipByValue(tf.add(x, eta), 0, 1) as tf.Tensor2D;
   });
 }

@@ -64,7 +64,7 @@ export async function saveClassifier(clf: Classifier, meta: Omit<ModelMeta, 'che
     name: clf.name, head: clf.head, inputSize: clf.inputSize, classes: clf.classes,
     ...meta, libVersion: LIB_VERSION, backend: tf.getBackend(), checksum, createdAt: new Date().toISOString(),
   };
-  fs.writeFileSync(path.join(dir, 'meta.json'), JSON.stringify(full, null, 2) + '\n');
+  writeModelMeta(dir, full);
   return full;
 }
 
@@ -73,6 +73,11 @@ export function readModelMeta(name: string): ModelMeta {
   const file = path.join(modelDir(name), 'meta.json');
   if (!fs.existsSync(file)) throw new Error(`Model '${name}': ${file} is missing. Train it with \`npm run train -- ${path.basename(name)}\`.`);
   return JSON.parse(fs.readFileSync(file, 'utf8'));
+}
+
+/** Rewrites a model's meta.json (e.g. after re-measuring); the checksum must stay the weights'. */
+export function writeModelMeta(name: string, meta: ModelMeta): void {
+  fs.writeFileSync(path.join(modelDir(name), 'meta.json'), JSON.stringify(meta, null, 2) + '\n');
 }
 
 /** Loads a saved classifier, verifying that every file is there and the weights' checksum. */

@@ -12,7 +12,8 @@ import { train, TrainOptions, TrainReporter, History } from './train';
 import { evaluate } from './evaluate';
 import { fgsmDataset } from './fgsm';
 import { initRbfCentres } from './rbf';
-import { loadClassifier, saveClassifier, ModelMeta } from './persistence';
+import { loadClassifier, saveClassifier, writeModelMeta, ModelMeta } from './persistence';
+import { LIB_VERSION } from './setup';
 
 export interface Recipe {
   description: string;
@@ -100,4 +101,15 @@ export async function getModel(name: string, opts: { retrain?: boolean; reporter
   }
   recipe(name);
   return loadClassifier(name);
+}
+
+/** Re-evaluates a saved model on the test set with the current library and updates its meta.json. */
+export async function remeasureModel(name: string): Promise<ModelMeta> {
+  const r = recipe(name);
+  const { clf, meta } = await loadClassifier(name);
+  const { test } = r.data();
+  const updated: ModelMeta = { ...meta, testError: evaluate(clf, test).error, adversarialError: evaluate(clf, fgsmDataset(clf, test, 0.25)).error,
+    extra: { ...(meta.extra ?? {}), remeasuredAt: new Date().toISOString(), remeasuredWithLib: LIB_VERSION } };
+  writeModelMeta(name, updated);
+  return updated;
 }
