@@ -140,6 +140,32 @@ function prepareMath(nb) {
   return store;
 }
 
+/** Makes cell ids valid for nbformat 4.5 (nbconvert refuses others); returns the ids it changed. */
+function fixCellIds(nb) {
+  const changed = [];
+  for (const c of nb.cells) {
+    if (typeof c.id === 'string' && !/^[a-zA-Z0-9-_]{1,64}$/.test(c.id)) {
+      changed.push(c.id);
+      c.id = c.id.replace(/[^a-zA-Z0-9-_]/g, '-').slice(0, 64) || 'cell';
+    }
+  }
+  return changed;
+}
+
+/** A page without plots does not need the 4.5 MB plotly.js the setup cell embedded: drop it. */
+function dropUnusedPlotly(nb) {
+  const outputs = nb.cells.flatMap(c => c.outputs || []).filter(o => o.data && o.data['text/html']);
+  if (outputs.some(o => src(o.data['text/html']).includes('class="aelab-plot"'))) return false;
+  let dropped = false;
+  for (const o of outputs) {
+    if (src(o.data['text/html']).includes('aelab-plotly-init')) {
+      o.data['text/html'] = '<!-- plotly.js left out of the export: this page has no plots -->';
+      dropped = true;
+    }
+  }
+  return dropped;
+}
+
 const escapeHtml = s => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 const PAGE_CSS = `
@@ -221,18 +247,26 @@ function main() {
       const name = path.basename(file, '.ipynb');
       const info = describeNotebook(nb, name);
       const store = prepareMath(nb);
+      dropUnusedPlotly(nb);
+      for (const id of fixCellIds(nb)) console.warn(`html: ${name}: cell id ${JSON.stringify(id)} is not valid nbformat 4.5 (letters, digits, - and _ only); exported with it fixed, fix the notebook too`);
       nb.metadata = { ...nb.metadata, title: info.title };
       fs.writeFileSync(path.join(tmp, `${name}.ipynb`), JSON.stringify(nb));
       const orig = o.notebooks[k];
       pages.push({ name, file: `${name}.html`, title: info.title, info, store, setupLine: info.setupLine, error: info.error,
         rel: insideProject(orig) ? path.relative(REPO, orig) : orig });
     });
-    const r = spawnSync(python, ['-m', 'nbconvert', '--to', 'html', '--template', 'aelab',
-      `--TemplateExporter.extra_template_basedirs=${TEMPLATE_DIR}`, '--output-dir', tmp, ...pages.map(p => path.join(tmp, `${p.name}.ipynb`))],
-    { cwd: tmp, env: jupyterEnv(), encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`nbconvert failed:\n${r.stderr}`);
-    fs.mkdirSync(o.out, { recursive: true });
     let problems = 0;
+    for (const p of pages.slice()) {
+      const r = spawnSync(python, ['-m', 'nbconvert', '--to', 'html', '--template', 'aelab',
+        `--TemplateExporter.extra_template_basedirs=${TEMPLATE_DIR}`, '--output-dir', tmp, path.join(tmp, `${p.name}.ipynb`)],
+      { cwd: tmp, env: jupyterEnv(), encoding: 'utf8' });
+      if (r.status !== 0) {
+        console.error(`html: nbconvert failed on ${p.rel}:\n${r.stderr.split('\n').filter(l => /ERROR|Error:/.test(l)).slice(0, 5).join('\n') || r.stderr.slice(-2000)}`);
+        pages.splice(pages.indexOf(p), 1);
+        problems++;
+      }
+    }
+    fs.mkdirSync(o.out, { recursive: true });
     pages.forEach((p, i) => {
       const raw = fs.readFileSync(path.join(tmp, p.file), 'utf8');
       const { html, problems: issues } = finishPage(raw, {
@@ -259,4 +293,4 @@ if (require.main === module) {
   try { main(); } catch (e) { console.error(`html: ${e.message}`); process.exit(1); }
 }
 
-module.exports = { describeNotebook, prepareMath, finishPage, indexPage };
+module.exports = { describeNotebook, prepareMath, dropUnusedPlotly, fixCellIds, finishPage, indexPage };

@@ -48,7 +48,13 @@ export function evaluate(clf: Classifier, ds: Dataset, batchSize = 1000): Evalua
 export function confusion(labels: ArrayLike<number>, predictions: ArrayLike<number>, classes: number): number[][] {
   if (labels.length !== predictions.length) throw new Error(`confusion: ${labels.length} labels vs ${predictions.length} predictions.`);
   const m = Array.from({ length: classes }, () => new Array(classes).fill(0));
-  for (let i = 0; i < labels.length; i++) m[labels[i]][predictions[i]]++;
+  const check = (v: number, what: string, i: number) => {
+    if (!(Number.isInteger(v) && v >= 0 && v < classes)) throw new Error(`confusion: ${what} ${v} at index ${i} is outside 0..${classes - 1}.`);
+  };
+  for (let i = 0; i < labels.length; i++) {
+    check(labels[i], 'label', i); check(predictions[i], 'prediction', i);
+    m[labels[i]][predictions[i]]++;
+  }
   return m;
 }
 

@@ -1,17 +1,26 @@
 /**
- * Speed-ups for the WebAssembly backend, installed once by `initBackend`.
+ * Speed-ups installed once by `initBackend`; results are unchanged (see lib/test/fastKernels.test.ts
+ * and `npm run bench`, whose "kernels" section measures each one).
  *
- * tfjs-wasm's BatchMatMul is fast (XNNPACK) only without its transpose flags; with them it falls
- * to a generic path about 10× slower, and tfjs's own MatMul gradient sets exactly those flags.
- * We re-register the kernel so a flagged call transposes its operand explicitly (a cheap copy)
- * and then takes the fast path. Results are identical; see `npm run bench` for the effect.
+ * 1. wasm only: tfjs-wasm's BatchMatMul is fast (XNNPACK) only without its transpose flags; with
+ *    them it falls to a generic path about 10× slower, and tfjs's own MatMul gradient sets exactly
+ *    those flags. We re-register the kernel so a flagged call transposes its operand explicitly
+ *    (a cheap copy) and then takes the fast path.
+ * 2. every backend: a Dense layer without activation calls tfjs's *fused* matMul even under a
+ *    gradient tape, and the fused op's gradient computes ∂/∂input and ∂/∂weights eagerly, needed
+ *    or not: training paid for the gradient w.r.t. the images (a full 128×1200×784 product per
+ *    step for the maxout net, ~25 % of a step), an input gradient (FGSM) for every weight
+ *    gradient. Under a tape we use matMul + add instead, whose gradients tfjs computes only
+ *    where they lead to what is differentiated. Inference keeps the fused kernel.
  * @see notebooks/03-fgsm-on-a-network.ipynb
  */
 import * as tf from '@tensorflow/tfjs';
 
 let installed = false;
+let lazyInstalled = false;
 
 export function installFastKernels(backend: string): void {
+  installLazyDenseGradients();
   if (backend !== 'wasm' || installed) return;
   const original = tf.getKernel('BatchMatMul', 'wasm');
   const transpose = tf.getKernel('Transpose', 'wasm');
@@ -38,4 +47,19 @@ export function installFastKernels(backend: string): void {
   tf.unregisterKernel('BatchMatMul', 'wasm');
   tf.registerKernel({ ...original, kernelFunc: wrapped });
   installed = true;
+}
+
+/** See point 2 above: `tf.fused.matMul` (what Dense layers call) without eager gradients under a tape. */
+export function installLazyDenseGradients(): void {
+  if (lazyInstalled) return;
+  const fused = tf.fused as { matMul: typeof tf.fused.matMul };
+  const original = fused.matMul;
+  const lazy: typeof tf.fused.matMul = (args) => {
+    const taping = (tf.engine().state as unknown as { gradientDepth: number }).gradientDepth > 0;
+    if (!taping || (args.activation ?? 'linear') !== 'linear' || args.preluActivationWeights) return original(args);
+    const y = tf.matMul(args.a, args.b, args.transposeA, args.transposeB);
+    return args.bias === undefined || args.bias === null ? y : tf.add(y, args.bias);
+  };
+  fused.matMul = lazy;
+  lazyInstalled = true;
 }

@@ -79,7 +79,7 @@ export function pick(ds: Dataset, indices: ArrayLike<number>, description = `${d
   const x = new Float32Array(n * d), y = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     const j = indices[i];
-    if (!(j >= 0 && j < ds.n)) throw new Error(`pick: index ${j} is outside 0..${ds.n - 1} of ${ds.description}.`);
+    if (!(Number.isInteger(j) && j >= 0 && j < ds.n)) throw new Error(`pick: index ${j} is outside 0..${ds.n - 1} of ${ds.description}.`);
     x.set(ds.x.subarray(j * d, (j + 1) * d), i * d);
     y[i] = ds.y[j];
   }

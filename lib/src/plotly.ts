@@ -59,6 +59,12 @@ export function plotlyInit(): boolean {
   return displayHtml(plotlyInitHtml());
 }
 
+/**
+ * Shown until the plot's script runs. Jupyter does not run scripts in outputs of notebooks that
+ * were opened rather than run ("not trusted"), and some viewers never do.
+ */
+export const PLOT_PLACEHOLDER = 'plot not drawn: run this cell (Jupyter draws plots only for cells run in this session, or in trusted notebooks)';
+
 let counter = 0;
 
 /** A unique-enough id: random per kernel process, counted within it. */
@@ -75,15 +81,16 @@ export function figureHtml(fig: Figure, opts: { id?: string } = {}): string {
   const height = typeof fig.layout.height === 'number' ? fig.layout.height : 420;
   const width = typeof fig.layout.width === 'number' ? `${fig.layout.width}px` : '100%';
   const full: Figure = { ...fig, config: { displaylogo: false, responsive: true, ...(fig.config ?? {}) } };
-  return `<div id="${id}" class="aelab-plot" style="width:${width};max-width:100%;height:${height}px;"></div>
+  return `<div id="${id}" class="aelab-plot" style="width:${width};max-width:100%;height:${height}px;">` +
+    `<div class="aelab-plot-placeholder" style="color:#777;font:13px sans-serif;padding:8px">${PLOT_PLACEHOLDER}</div></div>
 <script type="text/javascript">
 (function () {
   var id = ${JSON.stringify(id)}, tries = 0;
   var fig = ${figureJson(full)};
   function draw() {
     var el = document.getElementById(id);
-    if (el && window.Plotly) { window.Plotly.newPlot(el, fig); return; }
-    if (++tries < 200) { setTimeout(draw, 50); return; }
+    if (el && window.Plotly) { el.innerHTML = ''; window.Plotly.newPlot(el, fig); return; }
+    if (++tries < 400) { setTimeout(draw, 50); return; } // 20 s
     if (el) el.innerHTML = '<div class="aelab-plot-missing" style="color:#b00020;font:14px sans-serif;padding:8px;border:1px solid #b00020;">' +
       ${JSON.stringify(PLOTLY_MISSING_MESSAGE)} + '</div>';
   }

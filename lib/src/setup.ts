@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { initBackend, BackendName } from './backend';
 import { checkSeed } from './random';
+import { plotlyInit } from './plotly';
 
 export const LIB_VERSION = '0.1.0';
 
@@ -39,6 +40,7 @@ export async function setup(opts: { seed?: number; quiet?: boolean } = {}): Prom
   const line = `aelab ${info.lib} · backend ${backend} · tfjs ${info.tfjs} · tslab ${info.tslab ?? 'n/a'} · node ${info.node} · seed ${seed} · ${info.date}`;
   current = { ...info, line };
   if (!opts.quiet) console.log(line);
+  plotlyInit();   // in a notebook: embed plotly.js once, so later ae.show(...) calls can draw
   return current;
 }
 

@@ -14,6 +14,7 @@ import { checkEpsilon, checkPositiveInt } from './checks';
 import { adversarialObjective, l1Penalty, logisticAdversarialLoss } from './adversarialLoss';
 import { rawFgsm, fgsmDataset } from './fgsm';
 import { evaluate } from './evaluate';
+import { adamOptimizer } from './fusedAdam';
 
 export interface TrainOptions {
   seed: number;
@@ -31,6 +32,12 @@ export interface TrainOptions {
   earlyStopping?: { patience: number; monitor?: 'error' | 'adversarialError' };
   /** Adversarial training with the paper's J̃ (α = .5, ε = .25 by default). */
   adversarial?: { alpha?: number; epsilon?: number };
+  /**
+   * Replaces FGSM as the source of the adversarial points in J̃ (e.g. PGD for Madry et al.'s
+   * training, see `pgdTrainingAttack`); called once per batch outside the gradient tape, with the
+   * 1-based epoch and batch numbers (for seeding). α comes from `adversarial.alpha` (default .5).
+   */
+  adversarialExamples?: (clf: Classifier, x: tf.Tensor2D, y: tf.Tensor1D, at: { epoch: number; batch: number }) => tf.Tensor2D;
   /** L1 weight decay coefficient λ (per example, added to the mean loss). */
   l1?: number;
   /** Logistic regression only: train on the closed-form adversarial loss at this ε. */
@@ -76,11 +83,16 @@ export function train(clf: Classifier, data: Dataset, o: TrainOptions): History 
   if (o.logisticAdversarialEpsilon !== undefined) checkEpsilon(o.logisticAdversarialEpsilon, 'logisticAdversarialEpsilon');
   if (o.earlyStopping && !o.validation) throw new Error('train: earlyStopping needs a validation set (options.validation).');
   const lr0 = o.learningRate ?? (o.optimizer === 'sgd' ? 0.05 : 1e-3);
-  const opt = o.optimizer === 'sgd' ? tf.train.momentum(lr0, o.momentum ?? 0.9) : tf.train.adam(lr0);
-  const setLr = (lr: number) => { (opt as unknown as { learningRate: number }).learningRate = lr; };
+  const opt = o.optimizer === 'sgd' ? tf.train.momentum(lr0, o.momentum ?? 0.9) : adamOptimizer(lr0);
+  // tfjs's SGD/momentum step uses a scalar cached by setLearningRate; Adam reads .learningRate.
+  // (`instanceof` cannot tell them apart: tfjs optimizers match any optimizer by duck typing.)
+  const setLr = (lr: number) => {
+    if (o.optimizer === 'sgd') (opt as tf.MomentumOptimizer).setLearningRate(lr);
+    else (opt as unknown as { learningRate: number }).learningRate = lr;
+  };
   const monitor = o.earlyStopping?.monitor ?? 'error';
   const valEps = o.validationEpsilon ?? o.adversarial?.epsilon ?? 0.25;
-  const needAdvVal = !!o.validation && (monitor === 'adversarialError' || !!o.adversarial);
+  const needAdvVal = !!o.validation && (monitor === 'adversarialError' || !!o.adversarial || !!o.adversarialExamples);
   const batches = Math.ceil(data.n / bs);
   const h: History = { epochs: [], bestEpoch: 0, seconds: 0, stoppedEarly: false };
   let best = Infinity, bestWeights: tf.Tensor[] | null = null, sinceBest = 0;
@@ -93,11 +105,12 @@ export function train(clf: Classifier, data: Dataset, o: TrainOptions): History 
     let lossSum = 0, wrong = 0, seen = 0, batch = 0;
     forEachBatch(data, bs, b => {
       // FGSM points from the current θ, outside the tape (see adversarialObjective).
-      const xAdv = o.adversarial ? rawFgsm(clf, b.x, b.y, o.adversarial.epsilon ?? 0.25, 1) : null;
+      const xAdv = o.adversarialExamples ? o.adversarialExamples(clf, b.x, b.y, { epoch, batch: batch + 1 })
+        : o.adversarial ? rawFgsm(clf, b.x, b.y, o.adversarial.epsilon ?? 0.25, 1) : null;
       let errs = 0;
       const l = opt.minimize(() => {
         let obj: tf.Scalar;
-        if (xAdv) obj = adversarialObjective(clf, b.x, xAdv, b.y, { alpha: o.adversarial!.alpha, training: true });
+        if (xAdv) obj = adversarialObjective(clf, b.x, xAdv, b.y, { alpha: o.adversarial?.alpha, training: true });
         else if (o.logisticAdversarialEpsilon !== undefined) obj = tf.mean(logisticAdversarialLoss(clf, b.x, b.y, o.logisticAdversarialEpsilon, true)) as tf.Scalar;
         else {
           const z = clf.net.apply(b.x, { training: true }) as tf.Tensor2D;
@@ -113,7 +126,7 @@ export function train(clf: Classifier, data: Dataset, o: TrainOptions): History 
       o.reporter?.update({ epoch, epochs: o.epochs, batch, batches, loss: lossSum / seen, trainError: wrong / seen, elapsed: (Date.now() - t0) / 1000 });
     }, permutation(data.n, childSeed(o.seed, `epoch${epoch}`)));
 
-    const rec: EpochRecord = { epoch, loss: lossSum / seen, trainError: (o.adversarial || o.logisticAdversarialEpsilon !== undefined) ? NaN : wrong / seen, learningRate: lr, seconds: 0 };
+    const rec: EpochRecord = { epoch, loss: lossSum / seen, trainError: (o.adversarial || o.adversarialExamples || o.logisticAdversarialEpsilon !== undefined) ? NaN : wrong / seen, learningRate: lr, seconds: 0 };
     if (o.validation) {
       rec.valError = evaluate(clf, o.validation).error;
       if (needAdvVal) rec.valAdversarialError = evaluate(clf, fgsmDataset(clf, o.validation, valEps)).error;
@@ -135,6 +148,8 @@ export function train(clf: Classifier, data: Dataset, o: TrainOptions): History 
     bestWeights.forEach(t => t.dispose());
   }
   opt.dispose();
+  // tfjs 4.22's MomentumOptimizer.dispose skips its base class's, leaking the learning-rate scalar.
+  if (o.optimizer === 'sgd') tf.SGDOptimizer.prototype.dispose.call(opt);
   h.seconds = (Date.now() - t0) / 1000;
   o.reporter?.done(h);
   return h;

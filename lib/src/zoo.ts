@@ -11,6 +11,7 @@ import { logisticRegression, maxoutNetwork, rbfNetwork, reluMlp, softmaxRegressi
 import { train, TrainOptions, TrainReporter, History } from './train';
 import { evaluate } from './evaluate';
 import { fgsmDataset } from './fgsm';
+import { pgdTrainingAttack } from './iterative';
 import { initRbfCentres } from './rbf';
 import { loadClassifier, saveClassifier, writeModelMeta, ModelMeta } from './persistence';
 import { LIB_VERSION } from './setup';
@@ -24,6 +25,8 @@ export interface Recipe {
   data(): { train: Dataset; test: Dataset };
   options: Omit<TrainOptions, 'seed' | 'reporter' | 'validation'>;
   seed: number;
+  /** Start from this saved model's weights (same architecture) instead of a fresh initialization. */
+  initFrom?: string;
 }
 
 const mnist = () => loadMnist();
@@ -50,6 +53,11 @@ export const RECIPES: Record<string, Recipe> = {
     build: seed => maxoutNetwork({ seed, name: 'maxout-adv' }), data: mnist, seed: 4,
     options: { epochs: 20, batchSize: 128, optimizer: 'adam', learningRate: 1e-3, schedule: 'cosine', adversarial: { alpha: 0.5, epsilon: 0.25 } },
   },
+  'maxout-adv-ft': {
+    description: 'The naive maxout network fine-tuned adversarially (α = .5, ε = .25, 10 epochs)', paper: '§6 (0.84 % clean, 17.9 % FGSM error)',
+    build: seed => maxoutNetwork({ seed, name: 'maxout-adv-ft' }), data: mnist, seed: 8, initFrom: 'maxout',
+    options: { epochs: 10, batchSize: 128, optimizer: 'adam', learningRate: 5e-4, schedule: 'cosine', adversarial: { alpha: 0.5, epsilon: 0.25 } },
+  },
   'mlp': {
     description: 'ReLU MLP 2 × 240, dropout .2/.5 (a second architecture for transfer)', paper: '§8 (transfer across architectures)',
     build: seed => reluMlp({ seed, name: 'mlp' }), data: mnist, seed: 5,
@@ -59,6 +67,16 @@ export const RECIPES: Record<string, Recipe> = {
     description: 'Shallow RBF network, one unit per class', paper: '§7 (55.4 % FGSM error, 1.2 % confidence)',
     build: (seed, tr) => { const c = rbfNetwork({ seed, name: 'rbf' }); initRbfCentres(c.net, tr); return c; }, data: mnist, seed: 6,
     options: { epochs: 10, batchSize: 128, optimizer: 'adam', learningRate: 3e-2 },
+  },
+  // PGD training costs ~4× FGSM training per epoch; ε = .1, PGD-5 and 2 epochs are what our CPU
+  // budget (≤ 40 min on a shared 2-core machine) allowed. A trial at ε = .25 (PGD-7, 10k images)
+  // stayed at 98 % PGD error (notebook 07 says so next to Madry et al.'s ε = .3 numbers).
+  'maxout-pgd': {
+    description: 'The same maxout network, PGD adversarially trained (PGD-5, a = 2.5ε/5, ε = .1, α = .5, 2 epochs)',
+    paper: 'Madry et al. 2018 (MNIST, ε = .3: 89 % accuracy under PGD-40, with a larger CNN and 100k steps)',
+    build: seed => maxoutNetwork({ seed, name: 'maxout-pgd' }), data: mnist, seed: 7,
+    options: { epochs: 2, batchSize: 128, optimizer: 'adam', learningRate: 1e-3, schedule: 'cosine', adversarial: { alpha: 0.5, epsilon: 0.1 },
+      adversarialExamples: pgdTrainingAttack(0.1, { steps: 5, seed: 7 }) },
   },
 };
 
@@ -73,6 +91,11 @@ export async function trainRecipe(name: string, opts: { reporter?: TrainReporter
   const r = recipe(name);
   const { train: tr, test } = r.data();
   const clf = r.build(r.seed, tr);
+  if (r.initFrom) {
+    const { clf: base } = await loadClassifier(r.initFrom);
+    clf.net.setWeights(base.net.getWeights());
+    base.net.dispose();
+  }
   const history = train(clf, tr, { ...r.options, seed: r.seed, reporter: opts.reporter });
   const testError = evaluate(clf, test).error;
   const adversarialError = evaluate(clf, fgsmDataset(clf, test, 0.25)).error;

@@ -74,8 +74,12 @@ test('imageGrid packs digits into one heatmap with captions; wrong predictions a
 
 test('toImages accepts tensors, 2-D arrays and datasets, and rejects non-square flats', () => {
   const t = tf.zeros([3, 28, 28, 1]);
+  const w = tf.tidy(() => t.reshape([3, 784]).transpose());
+  const before = tf.memory().numTensors;
   assert.equal(toImages(t).images.length, 3);
-  t.dispose();
+  imageGrid(t); perturbationImages(t); weightGrid(w);
+  assert.equal(tf.memory().numTensors, before, 'the helpers read tensors without allocating any');
+  tf.dispose([t, w]);
   const s = toImages([[[1, 2, 3], [4, 5, 6]]]);
   assert.deepEqual([s.height, s.width], [2, 3]);
   const ds = { x: new Float32Array(2 * 16), n: 2, d: 16 };
@@ -133,7 +137,8 @@ test('figureJson rounds to 4 significant digits, flattens typed arrays, nulls Na
 
 test('figureHtml: a div and a script that polls for window.Plotly and explains when it is missing', () => {
   const html = figureHtml(lineChart([{ name: 'a', y: [1, 2] }]), { id: 'p1' });
-  assert.match(html, /<div id="p1" class="aelab-plot"/);
+  assert.match(html, /<div id="p1" class="aelab-plot"[^>]*><div class="aelab-plot-placeholder"/);
+  assert.match(html, /el\.innerHTML = ''; window\.Plotly\.newPlot/, 'the placeholder is removed before drawing');
   assert.match(html, /window\.Plotly\.newPlot\(el, fig\)/);
   assert.match(html, /setTimeout\(draw, 50\)/);
   assert.ok(html.includes(PLOTLY_MISSING_MESSAGE));
