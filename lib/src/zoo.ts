@@ -48,15 +48,17 @@ export const RECIPES: Record<string, Recipe> = {
     build: seed => maxoutNetwork({ seed, name: 'maxout' }), data: mnist, seed: 3,
     options: { epochs: 20, batchSize: 128, optimizer: 'adam', learningRate: 1e-3, schedule: 'cosine' },
   },
+  // Fine-tuning the naive network beat training from scratch on both counts in our budget
+  // (from scratch, 20 epochs: 2.21 % clean / 9.49 % FGSM; this: 1.63 % / 7.13 %), see notebook 04.
   'maxout-adv': {
-    description: 'The same maxout network, adversarially trained (α = .5, ε = .25)', paper: '§6 (0.84 % clean, 17.9 % FGSM error)',
-    build: seed => maxoutNetwork({ seed, name: 'maxout-adv' }), data: mnist, seed: 4,
-    options: { epochs: 20, batchSize: 128, optimizer: 'adam', learningRate: 1e-3, schedule: 'cosine', adversarial: { alpha: 0.5, epsilon: 0.25 } },
-  },
-  'maxout-adv-ft': {
     description: 'The naive maxout network fine-tuned adversarially (α = .5, ε = .25, 10 epochs)', paper: '§6 (0.84 % clean, 17.9 % FGSM error)',
-    build: seed => maxoutNetwork({ seed, name: 'maxout-adv-ft' }), data: mnist, seed: 8, initFrom: 'maxout',
+    build: seed => maxoutNetwork({ seed, name: 'maxout-adv' }), data: mnist, seed: 8, initFrom: 'maxout',
     options: { epochs: 10, batchSize: 128, optimizer: 'adam', learningRate: 5e-4, schedule: 'cosine', adversarial: { alpha: 0.5, epsilon: 0.25 } },
+  },
+  'maxout-adv-scratch': {
+    description: 'The same maxout network, adversarially trained from scratch (α = .5, ε = .25, 20 epochs)', paper: '§6 (0.84 % clean, 17.9 % FGSM error)',
+    build: seed => maxoutNetwork({ seed, name: 'maxout-adv-scratch' }), data: mnist, seed: 4,
+    options: { epochs: 20, batchSize: 128, optimizer: 'adam', learningRate: 1e-3, schedule: 'cosine', adversarial: { alpha: 0.5, epsilon: 0.25 } },
   },
   'mlp': {
     description: 'ReLU MLP 2 × 240, dropout .2/.5 (a second architecture for transfer)', paper: '§8 (transfer across architectures)',
