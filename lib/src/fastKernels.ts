@@ -18,6 +18,19 @@ import * as tf from '@tensorflow/tfjs';
 
 let installed = false;
 let lazyInstalled = false;
+const bypass = { transpose: false, lazy: false };
+
+/**
+ * Runs `fn` with tfjs's own route instead of speed-up 1 (`'transpose'`), 2 (`'lazy'`) or both
+ * (default), for measuring what they save (`npm run bench`) and for tests; the speed-ups are back
+ * in place when it returns.
+ */
+export function withoutFastKernels<T>(fn: () => T, which: 'all' | 'transpose' | 'lazy' = 'all'): T {
+  const was = { ...bypass };
+  if (which !== 'lazy') bypass.transpose = true;
+  if (which !== 'transpose') bypass.lazy = true;
+  try { return fn(); } finally { Object.assign(bypass, was); }
+}
 
 export function installFastKernels(backend: string): void {
   installLazyDenseGradients();
@@ -29,7 +42,7 @@ export function installFastKernels(backend: string): void {
   const tr = transpose.kernelFunc as tf.KernelFunc;
   const wrapped: tf.KernelFunc = ({ inputs, backend: be, attrs }) => {
     const { transposeA, transposeB } = attrs as unknown as { transposeA: boolean; transposeB: boolean };
-    if (!transposeA && !transposeB) return orig({ inputs, backend: be, attrs });
+    if (bypass.transpose || (!transposeA && !transposeB)) return orig({ inputs, backend: be, attrs });
     const temps: tf.TensorInfo[] = [];
     const flip = (t: tf.TensorInfo): tf.TensorInfo => {
       const r = t.shape.length, perm = [...Array(r).keys()];
@@ -56,7 +69,7 @@ export function installLazyDenseGradients(): void {
   const original = fused.matMul;
   const lazy: typeof tf.fused.matMul = (args) => {
     const taping = (tf.engine().state as unknown as { gradientDepth: number }).gradientDepth > 0;
-    if (!taping || (args.activation ?? 'linear') !== 'linear' || args.preluActivationWeights) return original(args);
+    if (bypass.lazy || !taping || (args.activation ?? 'linear') !== 'linear' || args.preluActivationWeights) return original(args);
     const y = tf.matMul(args.a, args.b, args.transposeA, args.transposeB);
     return args.bias === undefined || args.bias === null ? y : tf.add(y, args.bias);
   };

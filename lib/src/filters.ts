@@ -6,11 +6,15 @@
  *  - `roughness`: Σ (wᵢ − wⱼ)² over horizontally and vertically adjacent pixels, divided by Σw²
  *    (0 for a constant image, about 4 for white noise, up to 8 for a checkerboard);
  *  - `maskEnergy`: the fraction of the energy on a set of pixels, e.g. pixels that are blank in
- *    every training image (`blankPixels`), whose weights get no gradient from clean data.
+ *    every training image (`blankPixels`), whose weights get no gradient from clean data;
+ *  - `pieceWinRates`: how often each maxout piece is its unit's maximum. A piece that never wins
+ *    gets no gradient, so it keeps its random initial weights and looks like noise.
  * @see notebooks/05-weight-visualizations.ipynb
  */
+import * as tf from '@tensorflow/tfjs';
 import { Classifier } from './classifier';
 import { Dataset } from './mnist';
+import { forEachBatch } from './batches';
 
 /** The kernel of the first dense layer, [inputs, outputs] row-major; column j is filter j. */
 export interface FilterBank {
@@ -119,4 +123,27 @@ export function filterStats(bank: FilterBank, stat: (filter: Float32Array) => nu
   const out = new Float64Array(bank.outputs);
   for (let j = 0; j < bank.outputs; j++) out[j] = stat(filterAt(bank, j));
   return out;
+}
+
+/**
+ * For each column of the first layer: the fraction of examples of `ds` on which it is the largest
+ * of its unit's pieces (for a layer without maxout, every column "wins" always: 1).
+ */
+export function pieceWinRates(clf: Classifier, ds: Dataset, batchSize = 500): Float64Array {
+  const dense = clf.net.layers.find(l => l.getClassName() === 'Dense');
+  if (!dense) throw new Error(`pieceWinRates: ${clf.name} has no dense layer.`);
+  if (ds.d !== clf.inputSize) throw new Error(`pieceWinRates: ${ds.description} has ${ds.d} features, ${clf.name} expects ${clf.inputSize}.`);
+  const [kernel, bias] = dense.getWeights();
+  const outputs = kernel.shape[1] as number;
+  const maxout = clf.net.layers.find(l => l.getClassName() === 'Maxout') as unknown as { pieces?: number } | undefined;
+  const pieces = maxout?.pieces ?? 1, units = outputs / pieces;
+  const wins = new Float64Array(outputs);
+  if (pieces === 1) return wins.fill(1);
+  forEachBatch(ds, batchSize, b => {
+    const winner = tf.tidy(() => tf.argMax(tf.reshape(tf.add(tf.matMul(b.x, kernel), bias), [-1, units, pieces]), 2));
+    const v = winner.dataSync();
+    winner.dispose();
+    for (let i = 0; i < b.size; i++) for (let u = 0; u < units; u++) wins[u * pieces + v[i * units + u]]++;
+  });
+  return wins.map(c => c / ds.n);
 }

@@ -45,3 +45,27 @@ test('firstLayerFilters reads a maxout layer: columns are filters, unit u owns p
   assert.throws(() => unitFilters(bank, 3, 1), /do not exist/);
   assert.equal(filterStats(bank, f => f.length).length, 6);
 });
+
+test('pieceWinRates: each unit\'s win rates sum to 1, match a direct argmax, and leak nothing', async () => {
+  const { pieceWinRates } = await import('../src/index');
+  const tf = await import('@tensorflow/tfjs');
+  const clf = maxoutNetwork({ seed: 5, inputSize: 6, units: 2, pieces: 3, layers: 1, classes: 2 });
+  const r = rng(9), n = 40;
+  const ds: Dataset = { x: Float32Array.from({ length: n * 6 }, () => r()), y: new Int32Array(n), n, d: 6, classes: 2, side: 0, description: 'tiny' };
+  const before = tf.memory().numTensors;
+  const wins = pieceWinRates(clf, ds, 7);
+  assert.equal(tf.memory().numTensors, before);
+  const [k, b] = clf.net.layers.find(l => l.getClassName() === 'Dense')!.getWeights().map(t => t.arraySync() as number[][] & number[]);
+  const expected = new Array(6).fill(0);
+  for (let i = 0; i < n; i++) for (let u = 0; u < 2; u++) {
+    let best = 0, bestZ = -Infinity;
+    for (let p = 0; p < 3; p++) {
+      let z = (b as unknown as number[])[u * 3 + p];
+      for (let j = 0; j < 6; j++) z += ds.x[i * 6 + j] * (k as number[][])[j][u * 3 + p];
+      if (z > bestZ) { bestZ = z; best = p; }
+    }
+    expected[u * 3 + best] += 1 / n;
+  }
+  wins.forEach((w, j) => assert.ok(Math.abs(w - expected[j]) < 1e-9, `column ${j}: ${w} vs ${expected[j]}`));
+  assert.ok(Math.abs(wins[0] + wins[1] + wins[2] - 1) < 1e-9);
+});

@@ -55,3 +55,14 @@ test('the input gradient of a linear stack computes no weight gradients', async 
   assert.equal(matmuls, 4, `matMul kernels run: ${prof.kernels.map(k => k.name).join(', ')}`);
   x.dispose(); net.dispose();
 });
+
+test('withoutFastKernels restores tfjs\'s eager fused gradients for the duration of the call', async () => {
+  const { withoutFastKernels } = await import('../src/index');
+  const net = linearNet(7), x = rand([8, 5], 8) as tf.Tensor2D;
+  const gradient = () => { tf.tidy(() => { tf.grad((xx: tf.Tensor) => tf.sum(net.apply(xx) as tf.Tensor))(x).dataSync(); }); };
+  const products = async (f: () => void) => (await tf.profile(f)).kernels.filter(k => /MatMul/.test(k.name)).length;
+  const inside = await products(() => withoutFastKernels(gradient));
+  assert.ok(inside > 4, `tfjs's own route runs more products (${inside})`);
+  assert.equal(await products(gradient), 4, 'and the lazy route is back afterwards');
+  x.dispose(); net.dispose();
+});

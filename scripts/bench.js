@@ -1,0 +1,193 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench [-- options]`: how fast the library's hot paths are, against the targets in the
+ * README. Prints a table and writes JSON (default data/bench/bench-<date>.json) with:
+ *   - kernels: each speed-up of lib/src (fastKernels, fusedAdam, maxout) against tfjs's own route;
+ *   - training: one epoch of every model recipe, timed on a sample of the training images and
+ *     scaled to the full set (the output says so), and from that the full-retrain estimate;
+ *   - fgsm: FGSM (ε = .25) over the test images for maxout, maxout-adv, mlp and softmax;
+ *   - sweep: a 20-point ε sweep on the maxout network;
+ *   - notebooks: each notebook executed with default settings, its time and its kernel's peak
+ *     resident memory;
+ *   - peer: the same work in PyTorch on CPU (scripts/peer/peer_torch.py) and in plain tfjs-wasm
+ *     (scripts/peer/tfjs_raw.js), run in turn in this run, and the ratios ours/peer.
+ * On a shared machine absolute seconds drift; compare the ratios, which are measured in one run.
+ *
+ * Options:
+ *   --quick                 smoke-test sizes; skips notebooks and peers unless asked for
+ *   --out FILE              where to write the JSON
+ *   --train-images N        training images timed per recipe (default 6000; a whole epoch: 60000)
+ *   --test-images N         test images for FGSM (default 10000)
+ *   --sweep-images N        test images for the ε sweep (default 10000)
+ *   --models a,b            recipes to train (default all; --quick: softmax,mlp,maxout,maxout-adv)
+ *   --rounds N              peer comparison rounds, ours and peer in turn (default 1)
+ *   --notebooks / --no-notebooks, --peer / --no-peer, --no-raw-tfjs
+ *   --notebook FILE         run only this notebook (repeatable)
+ */
+'use strict';
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const { REPO, writeKernel, jupyterEnv } = require('./kernel');
+
+const BOOL = ['--quick', '--notebooks', '--no-notebooks', '--peer', '--no-peer', '--no-raw-tfjs', '--help', '-h'];
+const VALUE = ['--out', '--train-images', '--test-images', '--sweep-images', '--models', '--rounds', '--notebook'];
+
+function parseArgs(argv) {
+  const o = { notebook: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (BOOL.includes(a)) { o[a.replace(/^-+/, '')] = true; continue; }
+    if (!VALUE.includes(a)) throw new Error(`bench: unknown option '${a}'. Options: ${[...BOOL, ...VALUE].join(' ')}`);
+    const v = argv[++i];
+    if (v === undefined) throw new Error(`bench: ${a} needs a value.`);
+    if (a === '--notebook') o.notebook.push(path.resolve(process.env.INIT_CWD || process.cwd(), v));
+    else o[a.slice(2)] = v;
+  }
+  const int = (name, def) => {
+    if (o[name] === undefined) return def;
+    const n = Number(o[name]);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`bench: --${name} ${o[name]}: expected a positive integer.`);
+    return n;
+  };
+  const quick = !!o.quick;
+  return {
+    quick,
+    out: path.resolve(process.env.INIT_CWD || process.cwd(), o.out || path.join(REPO, 'data', 'bench', `bench-${new Date().toISOString().slice(0, 10)}.json`)),
+    trainImages: int('train-images', quick ? 256 : 6000),
+    testImages: Math.min(10000, int('test-images', quick ? 500 : 10000)),
+    sweepImages: Math.min(10000, int('sweep-images', quick ? 200 : 10000)),
+    rounds: int('rounds', 1),
+    models: o.models ? o.models.split(',').map(s => s.trim()).filter(Boolean) : null,
+    notebooks: o.notebook.length > 0 || (quick ? !!o.notebooks : !o['no-notebooks']),
+    notebookFiles: o.notebook,
+    peer: quick ? !!o.peer : !o['no-peer'],
+    rawTfjs: !o['no-raw-tfjs'],
+    help: !!(o.help || o.h),
+  };
+}
+
+async function main() {
+  const opt = parseArgs(process.argv.slice(2));
+  if (opt.help) { console.log(fs.readFileSync(__filename, 'utf8').split('\n').slice(2, 27).map(l => l.replace(/^ \*\/?\s?/, '')).join('\n')); return; }
+  const ae = require('aelab');
+  const M = require('./bench/measure');
+  const report = require('./bench/report');
+  const info = await ae.setup({ seed: 0, quiet: true });
+  let wasmThreads = null;
+  if (info.backend === 'wasm') { try { wasmThreads = require('@tensorflow/tfjs-backend-wasm').getThreadsCount(); } catch { /* older tfjs */ } }
+  const r = {
+    schema: 'aelab-bench/1', date: new Date().toISOString(), quick: opt.quick,
+    machine: { cpu: os.cpus()[0]?.model?.trim() || 'unknown', cores: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.versions.node,
+      platform: `${os.platform()} ${os.release()}`, loadAverage: { start: os.loadavg() } },
+    backend: info.backend, wasmThreads, tfjs: info.tfjs, aelab: info.lib,
+    settings: { trainImages: opt.trainImages, testImages: opt.testImages, sweepImages: opt.sweepImages, epsilon: 0.25, sweepPoints: 20, rounds: opt.rounds },
+    kernels: [], training: [], retrain: null, fgsm: [], sweep: null, notebooks: null, peer: null, targets: [],
+  };
+  const say = s => process.stderr.write(`bench: ${s}\n`);
+  const { test: fullTest } = ae.loadMnist();
+
+  const allRecipes = Object.keys(ae.RECIPES);
+  const names = opt.models || (opt.quick ? ['softmax', 'mlp', 'maxout', 'maxout-adv'] : allRecipes);
+  names.forEach(n => ae.recipe(n));                         // a typo fails before any work
+
+  say('kernels');
+  r.kernels = M.kernels(opt.quick ? 1 : 9, opt.quick ? 200 : 1000);
+  const trained = {};
+  for (const name of names) {
+    say(`training ${name} on ${opt.trainImages} images`);
+    const { clf, row } = M.trainingEpoch(name, opt.trainImages);
+    trained[name] = clf; r.training.push(row);
+  }
+
+  const test = ae.firstN(fullTest, opt.testImages);
+  for (const name of ['maxout', 'maxout-adv', 'mlp', 'softmax']) {
+    const m = await M.modelFor(REPO, name, trained[name]);
+    if (!m) continue;
+    say(`FGSM on ${name} over ${test.n} test images`);
+    r.fgsm.push({ model: name, source: m.source, ...M.fgsmOver(m.clf, test, 0.25) });
+  }
+  const sweepModel = await M.modelFor(REPO, 'maxout', trained.maxout);
+  if (sweepModel) {
+    say('ε sweep');
+    r.sweep = { model: 'maxout', source: sweepModel.source, ...M.sweep(sweepModel.clf, ae.firstN(fullTest, opt.sweepImages), 20) };
+  }
+
+  // Full retrain: every recipe's epochs at its measured epoch time, plus its final test-set
+  // evaluation (clean + FGSM), approximated by the FGSM timing of the same architecture.
+  const fgsmSeconds = name => (r.fgsm.find(f => f.model === name) || r.fgsm.find(f => f.model === 'maxout') || { seconds: 0 }).seconds * (10000 / opt.testImages);
+  r.retrain = {
+    models: r.training.map(t => t.model), complete: allRecipes.every(n => r.training.some(t => t.model === n)),
+    estimatedMinutes: M.r3(r.training.reduce((s, t) => s + t.epochSeconds * t.recipeEpochs + fgsmSeconds(t.model), 0) / 60),
+  };
+
+  if (opt.notebooks) r.notebooks = await runNotebooks(opt, say);
+  else r.notebooks = { skipped: opt.quick ? '--quick (add --notebooks to run them)' : '--no-notebooks' };
+
+  if (opt.peer) r.peer = peerComparison(ae, M, opt, fullTest, say);
+  else r.peer = { skipped: opt.quick ? '--quick (add --peer to run it)' : '--no-peer' };
+
+  r.machine.loadAverage.end = os.loadavg();
+  r.targets = report.targets(r);
+  fs.mkdirSync(path.dirname(opt.out), { recursive: true });
+  fs.writeFileSync(opt.out, JSON.stringify(r, null, 1) + '\n');
+  console.log(report.render(r));
+  console.log(`\nWrote ${path.relative(process.env.INIT_CWD || process.cwd(), opt.out) || opt.out}`);
+}
+
+async function runNotebooks(opt, say) {
+  const { findNbclientPython } = require('./setup');
+  const { runNotebook } = require('./bench/notebooks');
+  const python = findNbclientPython();
+  if (!python) return { skipped: 'no Python with nbclient (npm run setup)' };
+  writeKernel();
+  const files = opt.notebookFiles.length ? opt.notebookFiles
+    : fs.readdirSync(path.join(REPO, 'notebooks')).filter(f => f.endsWith('.ipynb')).sort().map(f => path.join(REPO, 'notebooks', f));
+  const runner = { python, script: path.join(__dirname, 'run_notebooks.py'), env: jupyterEnv(), outDir: path.join(REPO, 'out', 'bench'), timeout: 900 };
+  const items = [];
+  for (const nb of files) {
+    say(`notebook ${path.basename(nb)}`);
+    items.push(await runNotebook(nb, runner));
+  }
+  const peaks = items.map(i => i.kernelPeakMiB).filter(x => x !== null);
+  return { items, totalSeconds: Math.round(items.reduce((s, i) => s + i.seconds, 0) * 10) / 10, maxKernelPeakMiB: peaks.length ? Math.max(...peaks) : null };
+}
+
+/** Ours and the peers on the same work, in turn, `rounds` times; medians and ratios. */
+function peerComparison(ae, M, opt, fullTest, say) {
+  const peer = require('./bench/peer');
+  const { median } = require('./bench/report');
+  const torch = peer.torchInfo();
+  if (torch.skipped) return { skipped: torch.skipped };
+  const threads = require('os').cpus().length, images = opt.trainImages;
+  const comparisons = [];
+  for (const model of ['maxout', 'mlp']) {
+    const ours = { train: [], fgsm: [] }, theirs = { train: [], fgsm: [] };
+    for (let k = 0; k < opt.rounds; k++) {
+      say(`peer round ${k + 1}: ours ${model}`);
+      const { clf, row } = M.trainingEpoch(model, images);
+      ours.train.push(row.seconds);
+      ours.fgsm.push(M.fgsmOver(clf, fullTest, 0.25).seconds);
+      clf.net.dispose();
+      say(`peer round ${k + 1}: PyTorch ${model}`);
+      const t = peer.runTorch(model, images, threads, ae.mnistDataDir());
+      theirs.train.push(t.train_s); theirs.fgsm.push(t.fgsm10k_s);
+    }
+    let raw = null;
+    if (opt.rawTfjs && model === 'maxout') {
+      say(`raw tfjs-wasm ${model} (slow: no project speed-ups)`);
+      try { raw = peer.runRawTfjs(REPO, model, images); } catch (e) { raw = { error: e.message }; }
+    }
+    const c = {
+      model, images, oursTrain: median(ours.train), torchTrain: median(theirs.train), oursFgsm: median(ours.fgsm), torchFgsm: median(theirs.fgsm),
+      rawTrain: raw && !raw.error ? raw.train_s : null, rawFgsm: raw && !raw.error ? raw.fgsm10k_s : null, ...(raw && raw.error ? { rawError: raw.error } : {}),
+      samples: { ours, torch: theirs },
+    };
+    c.trainRatio = M.r3(c.oursTrain / c.torchTrain); c.fgsmRatio = M.r3(c.oursFgsm / c.torchFgsm);
+    comparisons.push(c);
+  }
+  return { torch: torch.torch, blas: torch.blas, ...(torch.warning ? { warning: torch.warning } : {}), threads, rounds: opt.rounds,
+    note: 'ours: the recipe model (maxout with dropout .2/.5), shuffled batches of 128, Adam; PyTorch: the same layers without dropout, the first N images in order', comparisons };
+}
+
+main().catch(e => { console.error(e.message); process.exit(1); });

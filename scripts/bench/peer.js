@@ -1,0 +1,47 @@
+/**
+ * The peer benchmarks of `npm run bench`, run as separate processes on the same work:
+ *  - scripts/peer/peer_torch.py: PyTorch on CPU (Debian python3-torch with OpenBLAS);
+ *  - scripts/peer/tfjs_raw.js: plain tfjs-wasm without any project code (our starting point).
+ * Each prints one JSON line: train_s for one Adam epoch (batch 128) over N images, fgsm10k_s for
+ * FGSM (ε = .25) over the 10k test images with clean and adversarial evaluation.
+ */
+'use strict';
+const { spawnSync } = require('child_process');
+const path = require('path');
+
+const PYTHON = '/usr/bin/python3';
+const PEER_DIR = path.join(__dirname, '..', 'peer');
+
+function lastJsonLine(text) {
+  const line = String(text).trim().split('\n').reverse().find(l => l.trim().startsWith('{'));
+  return line ? JSON.parse(line) : null;
+}
+
+/** {torch, blas} when PyTorch imports, else {skipped: reason}. */
+function torchInfo() {
+  const r = spawnSync(PYTHON, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8', timeout: 60000 });
+  if (r.error || r.status !== 0) return { skipped: `PyTorch is not importable by ${PYTHON} (apt-get install python3-torch libopenblas0-pthread)` };
+  const alt = spawnSync('update-alternatives', ['--display', 'libblas.so.3-x86_64-linux-gnu'], { encoding: 'utf8' });
+  const blas = ((alt.stdout || '').match(/currently points to (\S+)/) || [])[1] || 'unknown';
+  return { torch: r.stdout.trim(), blas, ...(/openblas/i.test(blas) ? {} : { warning: 'BLAS is not OpenBLAS: PyTorch runs ~4× slower and the comparison flatters us' }) };
+}
+
+/** One peer_torch.py run: model 'mlp' | 'maxout' over the first `images` training images. */
+function runTorch(model, images, threads, mnistDir) {
+  const r = spawnSync(PYTHON, [path.join(PEER_DIR, 'peer_torch.py'), mnistDir, model, String(images), String(threads)],
+    { encoding: 'utf8', timeout: 30 * 60 * 1000 });
+  const out = lastJsonLine(r.stdout);
+  if (!out) throw new Error(`peer_torch.py ${model} failed: ${(r.stderr || String(r.error)).trim().split('\n').slice(-3).join(' ')}`);
+  return out;
+}
+
+/** One tfjs_raw.js run on the wasm backend (no project code). */
+function runRawTfjs(repo, model, images) {
+  const r = spawnSync(process.execPath, [path.join(PEER_DIR, 'tfjs_raw.js'), path.join(repo, 'node_modules'), 'wasm', model, String(images)],
+    { encoding: 'utf8', timeout: 60 * 60 * 1000 });
+  const out = lastJsonLine(r.stdout);
+  if (!out) throw new Error(`tfjs_raw.js ${model} failed: ${(r.stderr || String(r.error)).trim().split('\n').slice(-3).join(' ')}`);
+  return out;
+}
+
+module.exports = { torchInfo, runTorch, runRawTfjs, PYTHON };
