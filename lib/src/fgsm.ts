@@ -46,7 +46,7 @@ export function fgsmDataset(clf: Classifier, ds: Dataset, epsilon: number,
   checkEpsilon(epsilon);
   if (ds.d !== clf.inputSize) throw new Error(`fgsmDataset: ${ds.description} has ${ds.d} features, ${clf.name} expects ${clf.inputSize}.`);
   if (opts.targets && opts.targets.length !== ds.n) throw new Error(`fgsmDataset: ${opts.targets.length} targets for ${ds.n} examples.`);
-  const x = mapBatches(ds, opts.batchSize ?? 500, b => {
+  const x = mapBatches(ds, opts.batchSize ?? 1000, b => {
     if (!opts.targets) return fgsm(clf, b.x, b.y, epsilon, { clip: opts.clip });
     const t = tf.tensor1d(opts.targets.subarray(b.start, b.start + b.size), 'int32');
     try { return fgsm(clf, b.x, b.y, epsilon, { target: t, clip: opts.clip }); } finally { t.dispose(); }
