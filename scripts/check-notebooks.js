@@ -46,6 +46,7 @@ function notebookProblems(nb) {
     const where = `cell ${i + 1} (${cell && cell.cell_type})`;
     if (!cell || !CELL_TYPES.includes(cell.cell_type)) { problems.push(`${where} is not a code, markdown or raw cell`); return; }
     if (nb.nbformat_minor >= 5 && typeof cell.id !== 'string') problems.push(`${where} has no "id" (required by nbformat 4.5)`);
+    else if (typeof cell.id === 'string' && !/^[a-zA-Z0-9_-]{1,64}$/.test(cell.id)) problems.push(`${where} has id "${cell.id}": nbformat 4.5 allows only letters, digits, - and _ (1–64 characters), and nbconvert refuses the notebook`);
     for (const k of Object.keys(cell.metadata || {})) {
       if (!CELL_METADATA.includes(k)) problems.push(`${where} metadata has "${k}"; only ${CELL_METADATA.join(', ')} are allowed`);
     }

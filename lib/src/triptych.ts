@@ -56,7 +56,7 @@ export function fgsmTriptych(clf: Classifier, ds: Dataset, indices: number[], ep
   }
   const figure = imageGrid(images, {
     cols: 3, scale: opts.scale ?? 4, captions,
-    title: opts.title ?? `${clf.name}: x̃ = x + ${epsilon}·sign(∇ₓJ)`,
+    title: opts.title ?? `${clf.name}: x̃ = clip(x + ${epsilon}·sign(∇ₓJ))`,
   });
   return { figure, rows };
 }
