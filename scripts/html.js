@@ -248,6 +248,8 @@ function main() {
       const info = describeNotebook(nb, name);
       const store = prepareMath(nb);
       dropUnusedPlotly(nb);
+      // The notebooks' own nav cell links to .ipynb files; pages get the site's prev/next bar instead.
+      nb.cells = nb.cells.filter(c => !((c.metadata && c.metadata.tags) || []).includes('nav'));
       for (const id of fixCellIds(nb)) console.warn(`html: ${name}: cell id ${JSON.stringify(id)} is not valid nbformat 4.5 (letters, digits, - and _ only); exported with it fixed, fix the notebook too`);
       nb.metadata = { ...nb.metadata, title: info.title };
       fs.writeFileSync(path.join(tmp, `${name}.ipynb`), JSON.stringify(nb));
