@@ -75,7 +75,7 @@ async function main() {
   const report = require('./bench/report');
   const info = await ae.setup({ seed: 0, quiet: true });
   let wasmThreads = null;
-  if (info.backend === 'wasm') { try { wasmThreads = require('@tensorflow/tfjs-backend-wasm').getThreadsCount(); } catch { /* older tfjs */ } }
+  if (info.backend === 'wasm') wasmThreads = ae.wasmThreadsInUse();
   const r = {
     schema: 'aelab-bench/1', date: new Date().toISOString(), quick: opt.quick,
     machine: { cpu: os.cpus()[0]?.model?.trim() || 'unknown', cores: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.versions.node,
@@ -115,10 +115,13 @@ async function main() {
 
   // Full retrain: every recipe's epochs at its measured epoch time, plus its final test-set
   // evaluation (clean + FGSM), approximated by the FGSM timing of the same architecture.
+  const fgsmCpuSeconds = name => (r.fgsm.find(f => f.model === name) || r.fgsm.find(f => f.model === 'maxout') || { cpuSeconds: 0 }).cpuSeconds * (10000 / opt.testImages);
   const fgsmSeconds = name => (r.fgsm.find(f => f.model === name) || r.fgsm.find(f => f.model === 'maxout') || { seconds: 0 }).seconds * (10000 / opt.testImages);
   r.retrain = {
     models: r.training.map(t => t.model), complete: allRecipes.every(n => r.training.some(t => t.model === n)),
     estimatedMinutes: M.r3(r.training.reduce((s, t) => s + t.epochSeconds * t.recipeEpochs + fgsmSeconds(t.model), 0) / 60),
+    // CPU time of this single-threaded process: what the wall time would be on an idle machine.
+    estimatedCpuMinutes: M.r3(r.training.reduce((s, t) => s + t.epochCpuSeconds * t.recipeEpochs + fgsmCpuSeconds(t.model), 0) / 60),
   };
 
   if (opt.notebooks) r.notebooks = await runNotebooks(opt, say);
@@ -162,7 +165,7 @@ function peerComparison(ae, M, opt, fullTest, say) {
   const threads = require('os').cpus().length, images = opt.trainImages;
   const comparisons = [];
   for (const model of ['maxout', 'mlp']) {
-    const ours = { train: [], fgsm: [] }, theirs = { train: [], fgsm: [] };
+    const ours = { train: [], fgsm: [] }, theirs = { train: [], fgsm: [] }, single = { train: [], fgsm: [] };
     for (let k = 0; k < opt.rounds; k++) {
       say(`peer round ${k + 1}: ours ${model}`);
       const { clf, row } = M.trainingEpoch(model, images);
@@ -172,6 +175,12 @@ function peerComparison(ae, M, opt, fullTest, say) {
       say(`peer round ${k + 1}: PyTorch ${model}`);
       const t = peer.runTorch(model, images, threads, ae.mnistDataDir());
       theirs.train.push(t.train_s); theirs.fgsm.push(t.fgsm10k_s);
+      if (threads > 1) {
+        // One thread, like our wasm backend: the per-core comparison, steadier on a busy machine.
+        say(`peer round ${k + 1}: PyTorch ${model}, 1 thread`);
+        const t1 = peer.runTorch(model, images, 1, ae.mnistDataDir());
+        single.train.push(t1.train_s); single.fgsm.push(t1.fgsm10k_s);
+      }
     }
     let raw = null;
     if (opt.rawTfjs && model === 'maxout') {
@@ -181,9 +190,11 @@ function peerComparison(ae, M, opt, fullTest, say) {
     const c = {
       model, images, oursTrain: median(ours.train), torchTrain: median(theirs.train), oursFgsm: median(ours.fgsm), torchFgsm: median(theirs.fgsm),
       rawTrain: raw && !raw.error ? raw.train_s : null, rawFgsm: raw && !raw.error ? raw.fgsm10k_s : null, ...(raw && raw.error ? { rawError: raw.error } : {}),
-      samples: { ours, torch: theirs },
+      torch1Train: median(single.train), torch1Fgsm: median(single.fgsm),
+      samples: { ours, torch: theirs, torch1thread: single },
     };
     c.trainRatio = M.r3(c.oursTrain / c.torchTrain); c.fgsmRatio = M.r3(c.oursFgsm / c.torchFgsm);
+    c.trainRatio1 = c.torch1Train ? M.r3(c.oursTrain / c.torch1Train) : null; c.fgsmRatio1 = c.torch1Fgsm ? M.r3(c.oursFgsm / c.torch1Fgsm) : null;
     comparisons.push(c);
   }
   return { torch: torch.torch, blas: torch.blas, ...(torch.warning ? { warning: torch.warning } : {}), threads, rounds: opt.rounds,

@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import * as path from 'path';
 import { installFastKernels } from './fastKernels';
+import { withWasmThreads, wasmThreadCount } from './wasmThreads';
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 export const BACKEND_PREFERENCE: BackendName[] = ['tensorflow', 'wasm', 'cpu'];
@@ -21,8 +22,7 @@ const loaders: Record<BackendName, () => void> = {
   wasm: () => {
     const wasm = require('@tensorflow/tfjs-backend-wasm');
     const dir = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json'));
-    // In Node the .wasm files are read from disk; threads need cross-origin isolation and a
-    // worker script that Node lacks, so tfjs uses the SIMD single-thread build.
+    // In Node the .wasm files are read from disk; the threaded build is set up by wasmThreads.ts.
     wasm.setWasmPaths(path.join(dir, 'dist') + path.sep);
   },
   cpu: () => { /* built into @tensorflow/tfjs */ },
@@ -37,7 +37,8 @@ export async function initBackend(preference: BackendName[] = preferenceFromEnv(
   for (const name of preference) {
     try {
       loaders[name]();
-      if (!(await tf.setBackend(name))) throw new Error(`tf.setBackend('${name}') returned false`);
+      const activate = () => tf.setBackend(name);
+      if (!(await (name === 'wasm' ? withWasmThreads(wasmThreadCount(), activate) : activate()))) throw new Error(`tf.setBackend('${name}') returned false`);
       await tf.ready();
       silenceCpuBanner();
       installFastKernels(name);

@@ -15,6 +15,10 @@ import * as tf from '@tensorflow/tfjs';
 export const ADAM_WASM_BASE64 =
   'AGFzbQEAAAABEgFgDn9/f39/f319fX19fX19AAIPAQNlbnYGbWVtb3J5AgABAwIBAAcIAQRhZGFtAAAKzwIBzAIDAn8DewN9IAVBfHFBAnQhDwJAA0AgDiAPTw0BIAEgDmr9AAQAIRAgAiAOav0ABAAgBv0T/eYBIBAgB/0T/eYB/eQBIREgAyAOav0ABAAgCP0T/eYBIBAgEP3mASAJ/RP95gH95AEhEiACIA5qIBH9CwQAIAMgDmogEv0LBAAgBCAOaiARIAr9E/3nASASIAv9E/3nAf3jASAM/RP95AH95wEgDf0T/eYBIAAgDmr9AAQA/eQB/QsEACAOQRBqIQ4MAAsLIAVBAnQhDwJAA0AgDiAPTw0BIAEgDmoqAgAhEyACIA5qKgIAIAaUIBMgB5SSIRQgAyAOaioCACAIlCATIBOUIAmUkiEVIAIgDmogFDgCACADIA5qIBU4AgAgBCAOaiAUIAqVIBUgC5WRIAySlSANlCAAIA5qKgIAkjgCACAOQQRqIQ4MAAsLCw==';
 
+/** The same for the threaded build, whose memory is shared (see lib/wasm/adam.wat). */
+export const ADAM_WASM_SHARED_BASE64 =
+  'AGFzbQEAAAABEgFgDn9/f39/f319fX19fX19AAISAQNlbnYGbWVtb3J5AgMBgIAEAwIBAAcIAQRhZGFtAAAKzwIBzAIDAn8DewN9IAVBfHFBAnQhDwJAA0AgDiAPTw0BIAEgDmr9AAQAIRAgAiAOav0ABAAgBv0T/eYBIBAgB/0T/eYB/eQBIREgAyAOav0ABAAgCP0T/eYBIBAgEP3mASAJ/RP95gH95AEhEiACIA5qIBH9CwQAIAMgDmogEv0LBAAgBCAOaiARIAr9E/3nASASIAv9E/3nAf3jASAM/RP95AH95wEgDf0T/eYBIAAgDmr9AAQA/eQB/QsEACAOQRBqIQ4MAAsLIAVBAnQhDwJAA0AgDiAPTw0BIAEgDmoqAgAhEyACIA5qKgIAIAaUIBMgB5SSIRQgAyAOaioCACAIlCATIBOUIAmUkiEVIAIgDmogFDgCACADIA5qIBU4AgAgBCAOaiAUIAqVIBUgC5WRIAySlSANlCAAIA5qKgIAkjgCACAOQQRqIQ4MAAsLCw==';
+
 type AdamKernel = (p: number, g: number, m: number, v: number, out: number, n: number,
   b1: number, omb1: number, b2: number, omb2: number, c1: number, c2: number, eps: number, negLr: number) => void;
 
@@ -30,10 +34,11 @@ let kernel: { memory: WebAssembly.Memory; adam: AdamKernel } | null = null;
 /** The Adam kernel bound to the active wasm backend's memory, or null if that is impossible. */
 function adamKernel(be: WasmBackendInternals): AdamKernel | null {
   const memory = be.wasm?.wasmMemory ?? be.wasm?.asm?.memory;
-  if (!memory || memory.buffer instanceof SharedArrayBuffer) return null;   // threaded build: not supported
+  if (!memory) return null;
   if (kernel?.memory !== memory) {
     try {
-      const bytes = Buffer.from(ADAM_WASM_BASE64, 'base64');
+      const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+      const bytes = Buffer.from(shared ? ADAM_WASM_SHARED_BASE64 : ADAM_WASM_BASE64, 'base64');
       const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
       kernel = { memory, adam: inst.exports.adam as AdamKernel };
     } catch { return null; }
@@ -61,7 +66,7 @@ export class FusedAdam extends tf.Optimizer {
       : Object.keys(variableGradients).map(name => ({ name, tensor: variableGradients[name] }));
     const be = tf.backend() as unknown as WasmBackendInternals;
     const adam = adamKernel(be);
-    if (!adam) throw new Error('FusedAdam needs the WebAssembly backend (single-threaded build); use adamOptimizer(), which falls back to tf.train.adam.');
+    if (!adam) throw new Error('FusedAdam needs the WebAssembly backend; use adamOptimizer(), which falls back to tf.train.adam elsewhere.');
     const f = Math.fround, c1 = f(1 - this.acc1), c2 = f(1 - this.acc2);
     const ptr = (t: tf.TensorInfo) => be.dataIdMap.get(t.dataId).memoryOffset;
     for (const { name, tensor: g } of list) {

@@ -49,3 +49,4 @@ export * from './fusedAdam';
 export * from './epsilonExplorer';
 export * from './fgsmCurve';
 export * from './lossAlongDirections';
+export * from './wasmThreads';

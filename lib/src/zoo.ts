@@ -15,6 +15,7 @@ import { pgdTrainingAttack } from './iterative';
 import { initRbfCentres } from './rbf';
 import { loadClassifier, saveClassifier, writeModelMeta, ModelMeta } from './persistence';
 import { LIB_VERSION } from './setup';
+import { createProgress } from './progress';
 
 export interface Recipe {
   description: string;
@@ -98,7 +99,9 @@ export async function trainRecipe(name: string, opts: { reporter?: TrainReporter
     clf.net.setWeights(base.net.getWeights());
     base.net.dispose();
   }
-  const history = train(clf, tr, { ...r.options, seed: r.seed, reporter: opts.reporter });
+  // Live progress by default: in place in a notebook, one rewritten line on a terminal, a line per epoch in logs.
+  const reporter = opts.reporter ?? createProgress({ epochs: r.options.epochs, batchesPerEpoch: Math.ceil(tr.n / (r.options.batchSize ?? 128)), label: name });
+  const history = train(clf, tr, { ...r.options, seed: r.seed, reporter });
   const testError = evaluate(clf, test).error;
   const adversarialError = evaluate(clf, fgsmDataset(clf, test, 0.25)).error;
   const meta = opts.save === false ? null : await saveClassifier(clf, {

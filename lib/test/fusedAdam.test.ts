@@ -7,7 +7,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { spawnSync } from 'child_process';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend, FusedAdam, adamOptimizer, fusedAdamAvailable, ADAM_WASM_BASE64 } from '../src/index';
+import { initBackend, FusedAdam, adamOptimizer, fusedAdamAvailable, ADAM_WASM_BASE64, ADAM_WASM_SHARED_BASE64 } from '../src/index';
 
 let backend = '';
 before(async () => { backend = await initBackend(); });
@@ -85,10 +85,15 @@ test('adamOptimizer falls back to tf.train.adam off wasm', async () => {
   } finally { await tf.setBackend(current); }
 });
 
-test('the embedded kernel is lib/wasm/adam.wat assembled (when wat2wasm is installed)', t => {
+test('the embedded kernels are lib/wasm/adam.wat assembled (when wat2wasm is installed)', t => {
   const wat = path.join(__dirname, '..', '..', 'wasm', 'adam.wat');
-  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'aelab-wat-')), 'adam.wasm');
-  const r = spawnSync('wat2wasm', [wat, '-o', out]);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aelab-wat-'));
+  const sharedWat = path.join(dir, 'adam-shared.wat');
+  fs.writeFileSync(sharedWat, fs.readFileSync(wat, 'utf8').replace('(import "env" "memory" (memory 1))', '(import "env" "memory" (memory 1 65536 shared))'));
+  const build = (src: string, out: string, flags: string[]) => spawnSync('wat2wasm', [...flags, src, '-o', out]);
+  const r = build(wat, path.join(dir, 'adam.wasm'), []);
   if (r.error || r.status !== 0) { t.skip('wat2wasm not available (Debian package wabt)'); return; }
-  assert.equal(fs.readFileSync(out).toString('base64'), ADAM_WASM_BASE64, 'ADAM_WASM_BASE64 is stale: reassemble lib/wasm/adam.wat');
+  assert.equal(fs.readFileSync(path.join(dir, 'adam.wasm')).toString('base64'), ADAM_WASM_BASE64, 'ADAM_WASM_BASE64 is stale: reassemble lib/wasm/adam.wat');
+  assert.equal(build(sharedWat, path.join(dir, 'adam-shared.wasm'), ['--enable-threads']).status, 0, 'the shared-memory variant assembles');
+  assert.equal(fs.readFileSync(path.join(dir, 'adam-shared.wasm')).toString('base64'), ADAM_WASM_SHARED_BASE64, 'ADAM_WASM_SHARED_BASE64 is stale');
 });

@@ -22,6 +22,7 @@ function targets(r) {
   out.push({ name: 'all notebooks, default settings', unit: 's', limit: LIMITS.notebooksSeconds, value: nb ? nb.totalSeconds : null,
     ...(nb && nb.items.some(i => !i.ok) ? { note: 'some notebooks failed' } : {}) });
   out.push({ name: 'full retrain (npm run train -- --all), estimated', unit: 'min', limit: LIMITS.retrainMinutes, value: r.retrain ? r.retrain.estimatedMinutes : null,
+    ...(r.retrain ? { cpuValue: r.retrain.estimatedCpuMinutes } : {}),
     ...(r.retrain && !r.retrain.complete ? { note: `only ${r.retrain.models.length} of the recipes measured` } : {}) });
   out.push({ name: 'notebook kernel peak resident memory', unit: 'MiB', limit: LIMITS.kernelMiB, value: nb ? nb.maxKernelPeakMiB : null });
   for (const t of out) t.met = t.value === null || t.value === undefined ? null : t.value <= t.limit;
@@ -73,15 +74,18 @@ function render(r) {
     else {
       parts.push(`\nPeer comparison, same work in the same run (${r.peer.rounds} round(s), medians; ours/peer < 1 means we are faster)` +
         `\nPyTorch ${r.peer.torch} CPU, ${r.peer.threads} threads, BLAS ${r.peer.blas}${r.peer.warning ? ` — ${r.peer.warning}` : ''}\n` + table(
-        ['work', 'ours s', 'PyTorch s', 'ours/PyTorch', 'raw tfjs-wasm s', 'ours/raw'],
+        ['work', 'ours s', 'PyTorch s', 'ours/PyTorch', 'PyTorch 1 thread s', 'ours/1 thread', 'raw tfjs-wasm s', 'ours/raw'],
         r.peer.comparisons.flatMap(c => [
-          [`${c.model} train ${c.images} images`, f2(c.oursTrain), f2(c.torchTrain), `${f2(c.trainRatio)}×`, f2(c.rawTrain), c.rawTrain ? `${f2(c.oursTrain / c.rawTrain)}×` : null],
-          [`${c.model} FGSM 10k test images`, f2(c.oursFgsm), f2(c.torchFgsm), `${f2(c.fgsmRatio)}×`, f2(c.rawFgsm), c.rawFgsm ? `${f2(c.oursFgsm / c.rawFgsm)}×` : null],
-        ])));
+          [`${c.model} train ${c.images} images`, f2(c.oursTrain), f2(c.torchTrain), `${f2(c.trainRatio)}×`, f2(c.torch1Train), c.trainRatio1 ? `${f2(c.trainRatio1)}×` : null,
+            f2(c.rawTrain), c.rawTrain ? `${f2(c.oursTrain / c.rawTrain)}×` : null],
+          [`${c.model} FGSM 10k test images`, f2(c.oursFgsm), f2(c.torchFgsm), `${f2(c.fgsmRatio)}×`, f2(c.torch1Fgsm), c.fgsmRatio1 ? `${f2(c.fgsmRatio1)}×` : null,
+            f2(c.rawFgsm), c.rawFgsm ? `${f2(c.oursFgsm / c.rawFgsm)}×` : null],
+        ])) + `\n${r.peer.note}`);
     }
   }
   parts.push('\nTargets\n' + table(['target', 'value', 'limit', 'met'],
-    r.targets.map(t => [t.name, t.value === null ? null : `${f2(t.value)} ${t.unit}`, `${t.limit} ${t.unit}`, t.met === null ? 'not measured' : t.met ? 'yes' : `NO${t.note ? ` (${t.note})` : ''}`])));
+    r.targets.map(t => [t.name, t.value === null ? null : `${f2(t.value)} ${t.unit}${t.cpuValue !== undefined ? ` (CPU ${f2(t.cpuValue)})` : ''}`,
+      `${t.limit} ${t.unit}`, t.met === null ? 'not measured' : t.met ? 'yes' : `NO${t.note ? ` (${t.note})` : ''}`])));
   return parts.join('\n');
 }
 

@@ -1,0 +1,52 @@
+// The threaded wasm build: the thread count comes from AELAB_WASM_THREADS or the cores, a script
+// using it exits by itself, and training + FGSM give bit-for-bit the single-threaded results.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as path from 'path';
+import { spawnSync } from 'child_process';
+import { wasmThreadCount, MAX_WASM_THREADS } from '../src/index';
+
+test('AELAB_WASM_THREADS sets the thread count; bad values are refused by name', () => {
+  const old = process.env.AELAB_WASM_THREADS;
+  try {
+    process.env.AELAB_WASM_THREADS = '1'; assert.equal(wasmThreadCount(), 1);
+    process.env.AELAB_WASM_THREADS = '2'; assert.equal(wasmThreadCount(), 2);
+    for (const bad of ['0', '2.5', 'many', String(MAX_WASM_THREADS + 1)]) {
+      process.env.AELAB_WASM_THREADS = bad;
+      assert.throws(() => wasmThreadCount(), /AELAB_WASM_THREADS='.*': expected an integer from 1 to 4/);
+    }
+    delete process.env.AELAB_WASM_THREADS;
+    assert.equal(wasmThreadCount(), 1, 'single-threaded unless asked for');
+  } finally { if (old === undefined) delete process.env.AELAB_WASM_THREADS; else process.env.AELAB_WASM_THREADS = old; }
+});
+
+// A child process per thread count: the backend is chosen once per process.
+const CHILD = `
+const ae = require(${JSON.stringify(path.join(__dirname, '..', 'src', 'index.js'))});
+(async () => {
+  const backend = await ae.initBackend();
+  const m = ae.loadMnist();
+  const clf = ae.maxoutNetwork({ seed: 3 });
+  const h = ae.train(clf, ae.firstN(m.train, 512), { seed: 3, epochs: 1, batchSize: 128 });
+  const ev = ae.evaluate(clf, ae.fgsmDataset(clf, ae.firstN(m.test, 300), 0.25));
+  const sums = clf.net.getWeights().map(w => Array.from(w.dataSync()).reduce((a, b) => a + b, 0));
+  console.log(JSON.stringify({ backend, threads: ae.wasmThreadsInUse(), fused: ae.fusedAdamAvailable(), loss: h.epochs[0].loss, conf: Array.from(ev.confidence.slice(0, 50)), sums }));
+})();`;
+
+function runChild(threads: string) {
+  const r = spawnSync(process.execPath, ['-e', CHILD], { env: { ...process.env, AELAB_WASM_THREADS: threads }, encoding: 'utf8', timeout: 300000 });
+  assert.equal(r.status, 0, `child with AELAB_WASM_THREADS=${threads} exits by itself with status 0 (got ${r.status} ${r.signal ?? ''}):\n${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!);
+}
+
+test('two threads train and attack bit-for-bit like one, and the script exits by itself', { timeout: 600000 }, t => {
+  const one = runChild('1');
+  if (one.backend !== 'wasm') { t.skip(`threads are a wasm feature (backend is ${one.backend})`); return; }
+  const two = runChild('2');
+  assert.equal(one.threads, 1);
+  assert.equal(two.threads, typeof SharedArrayBuffer === 'undefined' ? 1 : 2, 'the threaded build is in use');
+  assert.ok(one.fused && two.fused, 'FusedAdam runs on both builds');
+  assert.equal(two.loss, one.loss, 'same training loss');
+  assert.deepEqual(two.sums, one.sums, 'same weights');
+  assert.deepEqual(two.conf, one.conf, 'same FGSM confidences');
+});
