@@ -12,6 +12,7 @@
  *   - peer: the same work in PyTorch on CPU (scripts/peer/peer_torch.py) and in plain tfjs-wasm
  *     (scripts/peer/tfjs_raw.js), run in turn in this run, and the ratios ours/peer.
  * On a shared machine absolute seconds drift; compare the ratios, which are measured in one run.
+ * The wasm thread count follows lib/src/wasmThreads.ts (AELAB_WASM_THREADS=n forces it).
  *
  * Options:
  *   --quick                 smoke-test sizes; skips notebooks and peers unless asked for
@@ -69,7 +70,11 @@ function parseArgs(argv) {
 
 async function main() {
   const opt = parseArgs(process.argv.slice(2));
-  if (opt.help) { console.log(fs.readFileSync(__filename, 'utf8').split('\n').slice(2, 27).map(l => l.replace(/^ \*\/?\s?/, '')).join('\n')); return; }
+  if (opt.help) {
+    const lines = fs.readFileSync(__filename, 'utf8').split('\n');
+    console.log(lines.slice(2, lines.indexOf(' */')).map(l => l.replace(/^ \*\s?/, '')).join('\n'));
+    return;
+  }
   const ae = require('aelab');
   const M = require('./bench/measure');
   const report = require('./bench/report');

@@ -10,10 +10,11 @@
  * the same order, so results are bit-for-bit those of the single-threaded build (see
  * lib/test/wasmThreads.test.ts).
  *
- * Opt-in (AELAB_WASM_THREADS=2): on our shared 2-core machine a second thread made a lone matrix
- * product up to 1.9× faster while the other core was idle, but a training epoch and FGSM ~15 %
- * *slower* while another process kept that core busy (the pool waits for its slowest thread).
- * Compare on your machine with `AELAB_WASM_THREADS=2 npm run bench`.
+ * On our 2-core machine, idle: a maxout training epoch 0.76× and FGSM 0.60× the single-threaded
+ * time. But while another process kept the second core busy, both were ~15 % *slower* (the pool
+ * waits for its slowest thread). So by default we use every core (at most 4) only when the
+ * machine looks idle at startup — 1-minute load average below cores − 1 — and one thread
+ * otherwise; AELAB_WASM_THREADS=n forces n. Results do not depend on the choice.
  * @see notebooks/00-getting-started.ipynb
  */
 import * as tf from '@tensorflow/tfjs';
@@ -25,7 +26,7 @@ import * as path from 'path';
 /** The most threads tfjs-wasm's build can use (its Emscripten pool holds 8 workers). */
 export const MAX_WASM_THREADS = 4;
 
-/** Threads to ask for: AELAB_WASM_THREADS if set, else 1 (the single-threaded build). */
+/** Threads to ask for: AELAB_WASM_THREADS if set, else all cores (≤ 4) on an idle machine, else 1. */
 export function wasmThreadCount(): number {
   const env = process.env.AELAB_WASM_THREADS;
   if (env !== undefined && env !== '') {
@@ -35,7 +36,8 @@ export function wasmThreadCount(): number {
     }
     return n;
   }
-  return 1;
+  const cores = os.cpus().length;
+  return os.loadavg()[0] < cores - 1 ? Math.max(1, Math.min(cores, MAX_WASM_THREADS)) : 1;
 }
 
 // Emscripten's worker imports the main script from a Blob URL, which Node cannot load.

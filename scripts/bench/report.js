@@ -15,17 +15,22 @@ const median = a => (a.length ? a.slice().sort((x, y) => x - y)[a.length >> 1] :
 /** Each target with its measured value and whether it is met (null: not measured in this run). */
 function targets(r) {
   const out = [];
+  // Against the faster of PyTorch's two settings (its 2 threads can lose to 1 on a busy machine).
   const cmp = r.peer && !r.peer.skipped ? r.peer.comparisons.find(c => c.model === 'maxout') : null;
-  out.push({ name: 'maxout training epoch vs PyTorch CPU', unit: '× PyTorch', limit: LIMITS.peerRatio, value: cmp ? cmp.trainRatio : null });
-  out.push({ name: 'maxout FGSM over 10k test images vs PyTorch CPU', unit: '× PyTorch', limit: LIMITS.peerRatio, value: cmp ? cmp.fgsmRatio : null });
+  const worst = (a, b) => (b === null || b === undefined ? a : Math.max(a, b));
+  const peerNote = (two, one) => ({ note: `vs PyTorch 2 threads ${two.toFixed(2)}×${one ? `, 1 thread ${one.toFixed(2)}×` : ''}` });
+  out.push({ name: 'maxout training epoch vs PyTorch CPU (faster setting)', unit: '× PyTorch', limit: LIMITS.peerRatio,
+    value: cmp ? worst(cmp.trainRatio, cmp.trainRatio1) : null, ...(cmp ? peerNote(cmp.trainRatio, cmp.trainRatio1) : {}) });
+  out.push({ name: 'maxout FGSM over 10k test images vs PyTorch CPU (faster setting)', unit: '× PyTorch', limit: LIMITS.peerRatio,
+    value: cmp ? worst(cmp.fgsmRatio, cmp.fgsmRatio1) : null, ...(cmp ? peerNote(cmp.fgsmRatio, cmp.fgsmRatio1) : {}) });
   const nb = r.notebooks && !r.notebooks.skipped ? r.notebooks : null;
   out.push({ name: 'all notebooks, default settings', unit: 's', limit: LIMITS.notebooksSeconds, value: nb ? nb.totalSeconds : null,
     ...(nb && nb.items.some(i => !i.ok) ? { note: 'some notebooks failed' } : {}) });
   out.push({ name: 'full retrain (npm run train -- --all), estimated', unit: 'min', limit: LIMITS.retrainMinutes, value: r.retrain ? r.retrain.estimatedMinutes : null,
     ...(r.retrain ? { cpuValue: r.retrain.estimatedCpuMinutes } : {}),
-    ...(r.retrain && !r.retrain.complete ? { note: `only ${r.retrain.models.length} of the recipes measured` } : {}) });
+    ...(r.retrain && !r.retrain.complete ? { partial: true, note: `only ${r.retrain.models.length} of the recipes measured` } : {}) });
   out.push({ name: 'notebook kernel peak resident memory', unit: 'MiB', limit: LIMITS.kernelMiB, value: nb ? nb.maxKernelPeakMiB : null });
-  for (const t of out) t.met = t.value === null || t.value === undefined ? null : t.value <= t.limit;
+  for (const t of out) t.met = t.value === null || t.value === undefined || t.partial ? null : t.value <= t.limit;
   return out;
 }
 
@@ -85,7 +90,7 @@ function render(r) {
   }
   parts.push('\nTargets\n' + table(['target', 'value', 'limit', 'met'],
     r.targets.map(t => [t.name, t.value === null ? null : `${f2(t.value)} ${t.unit}${t.cpuValue !== undefined ? ` (CPU ${f2(t.cpuValue)})` : ''}`,
-      `${t.limit} ${t.unit}`, t.met === null ? 'not measured' : t.met ? 'yes' : `NO${t.note ? ` (${t.note})` : ''}`])));
+      `${t.limit} ${t.unit}`, `${t.met === null ? (t.partial ? 'partial' : 'not measured') : t.met ? 'yes' : 'NO'}${t.note ? ` (${t.note})` : ''}`])));
   return parts.join('\n');
 }
 
