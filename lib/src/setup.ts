@@ -7,11 +7,14 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend, BackendName } from './backend';
 import { checkSeed } from './random';
 import { plotlyInit } from './plotly';
+import { wasmThreadsInUse } from './wasmThreads';
 
 export const LIB_VERSION = '0.1.0';
 
 export interface SetupInfo {
   backend: BackendName;
+  /** XNNPACK threads on the wasm backend (see wasmThreads.ts), null on the others. */
+  threads: number | null;
   seed: number;
   tfjs: string;
   tslab: string | null;
@@ -31,13 +34,15 @@ export async function setup(opts: { seed?: number; quiet?: boolean } = {}): Prom
   const backend = await initBackend();
   const info: Omit<SetupInfo, 'line'> = {
     backend, seed,
+    threads: wasmThreadsInUse(),
     tfjs: tf.version.tfjs,
     tslab: packageVersion('tslab'),
     node: process.versions.node,
     lib: LIB_VERSION,
     date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
   };
-  const line = `aelab ${info.lib} · backend ${backend} · tfjs ${info.tfjs} · tslab ${info.tslab ?? 'n/a'} · node ${info.node} · seed ${seed} · ${info.date}`;
+  const threads = info.threads !== null && info.threads > 1 ? ` (${info.threads} threads)` : '';
+  const line = `aelab ${info.lib} · backend ${backend}${threads} · tfjs ${info.tfjs} · tslab ${info.tslab ?? 'n/a'} · node ${info.node} · seed ${seed} · ${info.date}`;
   current = { ...info, line };
   if (!opts.quiet) console.log(line);
   plotlyInit();   // in a notebook: embed plotly.js once, so later ae.show(...) calls can draw

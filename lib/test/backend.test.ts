@@ -3,7 +3,7 @@
 import { test, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend, backendAttempts, setup, setupInfo, LIB_VERSION } from '../src/index';
+import { initBackend, backendAttempts, setup, setupInfo, LIB_VERSION, wasmThreadsInUse } from '../src/index';
 
 const savedEnv = process.env.AELAB_BACKEND;
 afterEach(() => {
@@ -83,7 +83,9 @@ test('setup prints exactly one line with backend, versions and seed', async () =
   assert.equal(info!.line, line);
   const backend = hasTfjsNode() ? 'tensorflow' : 'wasm';
   const tslab = require('tslab/package.json').version as string;
-  assert.match(line, new RegExp(`^aelab ${LIB_VERSION} · backend ${backend} · tfjs ${tf.version.tfjs.replace(/\./g, '\\.')} · ` +
+  const threads = info!.threads !== null && info!.threads > 1 ? ` \\(${info!.threads} threads\\)` : '';
+  assert.equal(info!.threads, backend === 'wasm' ? wasmThreadsInUse() : null, 'threads: the wasm pool size, null off wasm');
+  assert.match(line, new RegExp(`^aelab ${LIB_VERSION} · backend ${backend}${threads} · tfjs ${tf.version.tfjs.replace(/\./g, '\\.')} · ` +
     `tslab ${tslab.replace(/\./g, '\\.')} · node ${process.versions.node.replace(/\./g, '\\.')} · seed 7 · \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC$`));
   assert.equal(tf.version.tfjs, '4.22.0');
   assert.equal(info!.backend, backend); assert.equal(info!.seed, 7);
