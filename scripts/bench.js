@@ -125,7 +125,7 @@ async function main() {
   r.retrain = {
     models: r.training.map(t => t.model), complete: allRecipes.every(n => r.training.some(t => t.model === n)),
     estimatedMinutes: M.r3(r.training.reduce((s, t) => s + t.epochSeconds * t.recipeEpochs + fgsmSeconds(t.model), 0) / 60),
-    // CPU time of this single-threaded process: what the wall time would be on an idle machine.
+    // CPU time of this process (with one wasm thread: about the wall time on an idle machine).
     estimatedCpuMinutes: M.r3(r.training.reduce((s, t) => s + t.epochCpuSeconds * t.recipeEpochs + fgsmCpuSeconds(t.model), 0) / 60),
   };
 

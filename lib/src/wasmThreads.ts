@@ -12,9 +12,10 @@
  *
  * On our 2-core machine, idle: a maxout training epoch 0.76× and FGSM 0.60× the single-threaded
  * time. But while another process kept the second core busy, both were ~15 % *slower* (the pool
- * waits for its slowest thread). So by default we use every core (at most 4) only when the
- * machine looks idle at startup — 1-minute load average below cores − 1 — and one thread
- * otherwise; AELAB_WASM_THREADS=n forces n. Results do not depend on the choice.
+ * waits for its slowest thread). So by default we count the cores that are idle right now (CPU
+ * times sampled over 100 ms at startup; the 1-minute load average still remembers the notebook
+ * that finished a minute ago) and use that many threads, at least 1 and at most 4.
+ * AELAB_WASM_THREADS=n forces n. Results do not depend on the choice.
  * @see notebooks/00-getting-started.ipynb
  */
 import * as tf from '@tensorflow/tfjs';
@@ -26,18 +27,35 @@ import * as path from 'path';
 /** The most threads tfjs-wasm's build can use (its Emscripten pool holds 8 workers). */
 export const MAX_WASM_THREADS = 4;
 
-/** Threads to ask for: AELAB_WASM_THREADS if set, else all cores (≤ 4) on an idle machine, else 1. */
+/** Threads to ask for: AELAB_WASM_THREADS if set, else the cores idle now (1 to 4). */
 export function wasmThreadCount(): number {
   const env = process.env.AELAB_WASM_THREADS;
   if (env !== undefined && env !== '') {
     const n = Number(env);
     if (!Number.isInteger(n) || n < 1 || n > MAX_WASM_THREADS) {
-      throw new Error(`AELAB_WASM_THREADS='${env}': expected an integer from 1 to ${MAX_WASM_THREADS} (1 = single-threaded).`);
+      throw new Error(`AELAB_WASM_THREADS='${env}': expected an integer from 1 to ${MAX_WASM_THREADS} (or unset: as many as there are idle cores).`);
     }
     return n;
   }
-  const cores = os.cpus().length;
-  return os.loadavg()[0] < cores - 1 ? Math.max(1, Math.min(cores, MAX_WASM_THREADS)) : 1;
+  return threadsForIdleCores(idleCores());
+}
+
+/** 1 to MAX_WASM_THREADS threads for this many idle cores (0.6 idle core counts as one). */
+export function threadsForIdleCores(idle: number): number {
+  if (!Number.isFinite(idle)) return 1;
+  return Math.max(1, Math.min(MAX_WASM_THREADS, Math.floor(idle + 0.4)));
+}
+
+/** How many cores were idle over the last `ms` milliseconds (sleeps that long, without using CPU). */
+export function idleCores(ms = 100): number {
+  const sample = () => os.cpus().reduce((a, c) => {
+    const t = c.times;
+    return { idle: a.idle + t.idle, total: a.total + t.user + t.nice + t.sys + t.idle + t.irq };
+  }, { idle: 0, total: 0 });
+  const before = sample();
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+  const after = sample(), total = after.total - before.total;
+  return total > 0 ? os.cpus().length * (after.idle - before.idle) / total : 0;
 }
 
 // Emscripten's worker imports the main script from a Blob URL, which Node cannot load.

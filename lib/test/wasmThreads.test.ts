@@ -4,8 +4,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as os from 'os';
 import * as path from 'path';
-import { spawnSync } from 'child_process';
-import { wasmThreadCount, MAX_WASM_THREADS } from '../src/index';
+import { spawn, spawnSync } from 'child_process';
+import { wasmThreadCount, MAX_WASM_THREADS, threadsForIdleCores, idleCores } from '../src/index';
 
 test('AELAB_WASM_THREADS sets the thread count; bad values are refused by name', () => {
   const old = process.env.AELAB_WASM_THREADS;
@@ -17,9 +17,23 @@ test('AELAB_WASM_THREADS sets the thread count; bad values are refused by name',
       assert.throws(() => wasmThreadCount(), /AELAB_WASM_THREADS='.*': expected an integer from 1 to 4/);
     }
     delete process.env.AELAB_WASM_THREADS;
-    const n = wasmThreadCount(), cores = os.cpus().length, idle = os.loadavg()[0] < cores - 1;
-    assert.equal(n, idle ? Math.min(cores, MAX_WASM_THREADS) : 1, `default on a ${idle ? 'idle' : 'busy'} ${cores}-core machine`);
+    const n = wasmThreadCount();
+    assert.ok(Number.isInteger(n) && n >= 1 && n <= Math.min(os.cpus().length, MAX_WASM_THREADS), `default: ${n} threads`);
   } finally { if (old === undefined) delete process.env.AELAB_WASM_THREADS; else process.env.AELAB_WASM_THREADS = old; }
+});
+
+test('the default thread count follows the cores idle now', () => {
+  assert.deepEqual([0, 0.3, 0.6, 1, 1.5, 1.7, 2, 3.9, 8, NaN].map(threadsForIdleCores), [1, 1, 1, 1, 1, 2, 2, 4, 4, 1]);
+  const cores = os.cpus().length;
+  const idle = idleCores(200);
+  assert.ok(idle >= 0 && idle <= cores + 1e-9, `idle cores ${idle} of ${cores}`);
+  // A child spinning on one core: at most cores − 0.5 of them can be idle meanwhile.
+  const spin = spawn(process.execPath, ['-e', 'const t = Date.now(); while (Date.now() - t < 3000);']);
+  try {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 300);   // let it start
+    const busy = idleCores(500);
+    assert.ok(busy <= cores - 0.5, `with one core spinning, ${busy.toFixed(2)} of ${cores} cores looked idle`);
+  } finally { spin.kill(); }
 });
 
 // A child process per thread count: the backend is chosen once per process.
