@@ -202,7 +202,13 @@ function peerComparison(ae, M, opt, fullTest, say) {
     c.trainRatio1 = c.torch1Train ? M.r3(c.oursTrain / c.torch1Train) : null; c.fgsmRatio1 = c.torch1Fgsm ? M.r3(c.oursFgsm / c.torch1Fgsm) : null;
     comparisons.push(c);
   }
-  return { torch: torch.torch, blas: torch.blas, ...(torch.warning ? { warning: torch.warning } : {}), threads, rounds: opt.rounds,
+  // The maxout network's first-layer product, alone: what the two libraries' GEMMs can do here.
+  say('GEMM 128×784×1200, ours and PyTorch');
+  const [m, k, n, reps] = [128, 784, 1200, opt.quick ? 20 : 200];
+  const g = { ours: M.gemm(m, k, n, reps), torch: peer.runTorchGemm(m, k, n, threads, reps), torch1: peer.runTorchGemm(m, k, n, 1, reps) };
+  const gemm = { m, k, n, oursGflops: g.ours.gflops, torchGflops: M.r3(g.torch.gflops), torch1Gflops: M.r3(g.torch1.gflops),
+    ratio: M.r3(g.torch.gflops / g.ours.gflops), ratio1: M.r3(g.torch1.gflops / g.ours.gflops) };
+  return { torch: torch.torch, blas: torch.blas, gemm, ...(torch.warning ? { warning: torch.warning } : {}), threads, rounds: opt.rounds,
     note: 'ours: the recipe model (maxout with dropout .2/.5), shuffled batches of 128, Adam; PyTorch: the same layers without dropout, the first N images in order', comparisons };
 }
 

@@ -72,13 +72,15 @@ function kernels(rounds, fgsmImages = 1000) {
   const test = ae.loadMnist().test;
   const xb = tf.tensor2d(test.x.subarray(0, 128 * 784), [128, 784]), yb = tf.tensor1d(test.y.subarray(0, 128), 'int32');
   const x1k = tf.tensor2d(test.x.subarray(0, fgsmImages * 784), [fgsmImages, 784]), y1k = tf.tensor1d(test.y.subarray(0, fgsmImages), 'int32');
-  const nets = [1, 2, 3, 4].map(() => ae.maxoutNetwork({ seed: 1 }));
-  const opts = [ae.adamOptimizer(1e-3), ae.adamOptimizer(1e-3), tf.train.adam(1e-3), tf.train.adam(1e-3)];
+  const nets = [1, 2, 3, 4, 5].map(() => ae.maxoutNetwork({ seed: 1 }));
+  const opts = [ae.adamOptimizer(1e-3), ae.adamOptimizer(1e-3), tf.train.adam(1e-3), tf.train.adam(1e-3), ae.adamOptimizer(1e-3)];
   const step = i => () => tf.tidy(() => { opts[i].minimize(() => tf.mean(ae.lossFromLogits('softmax', nets[i].net.apply(xb, { training: true }), yb, 10)), true).dataSync(); });
   const st = interleaved({
     ours: step(0), eager: () => ae.withoutFastKernels(step(1), 'lazy'), tfAdam: step(2), tfjs: () => ae.withoutFastKernels(step(3)),
+    packing: () => ae.withoutFastKernels(step(4), 'swap'),
   }, rounds);
   out.push({ name: 'maxout training step, batch 128: ours vs fused-matMul gradients', ms: r3(st.ours), baselineMs: r3(st.eager), baseline: "tfjs's eager fused gradient (∂/∂images too)" });
+  out.push({ name: 'maxout training step, batch 128: ours vs packing each new weight matrix', ms: r3(st.ours), baselineMs: r3(st.packing), baseline: 'XNNPACK packs W every step (no operand swap)' });
   out.push({ name: 'maxout training step, batch 128: ours vs tf.train.adam', ms: r3(st.ours), baselineMs: r3(st.tfAdam), baseline: 'tf.train.adam' });
   out.push({ name: 'maxout training step, batch 128: ours vs all of tfjs', ms: r3(st.ours), baselineMs: r3(st.tfjs), baseline: "tfjs's kernels, fused gradients, Adam" });
   const netA = nets[0];
@@ -147,4 +149,15 @@ function sweep(clf, test, points) {
   return { images: test.n, points, seconds: r3(t.seconds), cpuSeconds: r3(t.cpuSeconds), epsilons: eps, errors: t.value.map(p => r3(p.error)) };
 }
 
-module.exports = { timed, interleaved, kernels, trainingEpoch, fgsmOver, modelFor, savedModel, sweep, cpuSeconds, r3 };
+/**
+ * GFLOP/s of one float32 product (M×K)·(K×N) on the active backend, median of `rounds` calls:
+ * with the maxout network's first-layer shape, the floor under an epoch's or FGSM's time.
+ */
+function gemm(m, k, n, rounds) {
+  const a = tf.randomUniform([m, k], 0, 1, 'float32', 1), b = tf.randomUniform([k, n], -0.5, 0.5, 'float32', 2);
+  const t = interleaved({ mm: () => tf.tidy(() => { tf.matMul(a, b).dataSync(); }) }, rounds).mm / 1000;
+  tf.dispose([a, b]);
+  return { m, k, n, seconds: t, gflops: r3(2 * m * k * n / t / 1e9) };
+}
+
+module.exports = { gemm, timed, interleaved, kernels, trainingEpoch, fgsmOver, modelFor, savedModel, sweep, cpuSeconds, r3 };

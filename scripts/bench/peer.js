@@ -35,6 +35,14 @@ function runTorch(model, images, threads, mnistDir) {
   return out;
 }
 
+/** One gemm_torch.py run: {seconds, gflops} of an (m×k)·(k×n) product with `threads` threads. */
+function runTorchGemm(m, k, n, threads, rounds) {
+  const r = spawnSync(PYTHON, [path.join(PEER_DIR, 'gemm_torch.py'), m, k, n, threads, rounds].map(String), { encoding: 'utf8', timeout: 5 * 60 * 1000 });
+  const out = lastJsonLine(r.stdout);
+  if (!out) throw new Error(`gemm_torch.py failed: ${(r.stderr || String(r.error)).trim().split('\n').slice(-3).join(' ')}`);
+  return out;
+}
+
 /** One tfjs_raw.js run on the wasm backend (no project code). */
 function runRawTfjs(repo, model, images) {
   const r = spawnSync(process.execPath, [path.join(PEER_DIR, 'tfjs_raw.js'), path.join(repo, 'node_modules'), 'wasm', model, String(images)],
@@ -44,4 +52,4 @@ function runRawTfjs(repo, model, images) {
   return out;
 }
 
-module.exports = { torchInfo, runTorch, runRawTfjs, PYTHON };
+module.exports = { torchInfo, runTorch, runTorchGemm, runRawTfjs, PYTHON };

@@ -18,7 +18,9 @@ function targets(r) {
   // Against the faster of PyTorch's two settings (its 2 threads can lose to 1 on a busy machine).
   const cmp = r.peer && !r.peer.skipped ? r.peer.comparisons.find(c => c.model === 'maxout') : null;
   const worst = (a, b) => (b === null || b === undefined ? a : Math.max(a, b));
-  const peerNote = (two, one) => ({ note: `vs PyTorch 2 threads ${two.toFixed(2)}×${one ? `, 1 thread ${one.toFixed(2)}×` : ''}` });
+  const g = r.peer && r.peer.gemm;
+  const gemmNote = g ? `; its GEMM alone: ${Math.max(g.ratio, g.ratio1).toFixed(2)}×` : '';
+  const peerNote = (two, one) => ({ note: `vs PyTorch 2 threads ${two.toFixed(2)}×${one ? `, 1 thread ${one.toFixed(2)}×` : ''}${gemmNote}` });
   out.push({ name: 'maxout training epoch vs PyTorch CPU (faster setting)', unit: '× PyTorch', limit: LIMITS.peerRatio,
     value: cmp ? worst(cmp.trainRatio, cmp.trainRatio1) : null, ...(cmp ? peerNote(cmp.trainRatio, cmp.trainRatio1) : {}) });
   out.push({ name: 'maxout FGSM over 10k test images vs PyTorch CPU (faster setting)', unit: '× PyTorch', limit: LIMITS.peerRatio,
@@ -85,7 +87,8 @@ function render(r) {
             f2(c.rawTrain), c.rawTrain ? `${f2(c.oursTrain / c.rawTrain)}×` : null],
           [`${c.model} FGSM 10k test images`, f2(c.oursFgsm), f2(c.torchFgsm), `${f2(c.fgsmRatio)}×`, f2(c.torch1Fgsm), c.fgsmRatio1 ? `${f2(c.fgsmRatio1)}×` : null,
             f2(c.rawFgsm), c.rawFgsm ? `${f2(c.oursFgsm / c.rawFgsm)}×` : null],
-        ])) + `\n${r.peer.note}`);
+        ])) + `\n${r.peer.note}` + (r.peer.gemm ? `\nGEMM ${r.peer.gemm.m}×${r.peer.gemm.k}·${r.peer.gemm.k}×${r.peer.gemm.n} (the first layer's product): ours ${f1(r.peer.gemm.oursGflops)} GFLOP/s,` +
+          ` PyTorch ${f1(r.peer.gemm.torchGflops)} (${r.peer.threads} threads), ${f1(r.peer.gemm.torch1Gflops)} (1 thread): ours takes ${f2(r.peer.gemm.ratio)}× / ${f2(r.peer.gemm.ratio1)}× as long` : ''));
     }
   }
   parts.push('\nTargets\n' + table(['target', 'value', 'limit', 'met'],
