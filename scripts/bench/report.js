@@ -19,7 +19,7 @@ function targets(r) {
   const cmp = r.peer && !r.peer.skipped ? r.peer.comparisons.find(c => c.model === 'maxout') : null;
   const worst = (a, b) => (b === null || b === undefined ? a : Math.max(a, b));
   const g = r.peer && r.peer.gemm;
-  const gemmNote = g ? `; its GEMM alone: ${Math.max(g.ratio, g.ratio1).toFixed(2)}×` : '';
+  const gemmNote = g ? `; the GEMM alone vs PyTorch's faster GEMM: ${Math.max(g.ratio, g.ratio1).toFixed(2)}×` : '';
   const peerNote = (two, one) => ({ note: `vs PyTorch 2 threads ${two.toFixed(2)}×${one ? `, 1 thread ${one.toFixed(2)}×` : ''}${gemmNote}` });
   out.push({ name: 'maxout training epoch vs PyTorch CPU (faster setting)', unit: '× PyTorch', limit: LIMITS.peerRatio,
     value: cmp ? worst(cmp.trainRatio, cmp.trainRatio1) : null, ...(cmp ? peerNote(cmp.trainRatio, cmp.trainRatio1) : {}) });
