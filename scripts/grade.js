@@ -4,7 +4,7 @@
  *
  *   --out DIR           where results go (default out/grades/)
  *   --source DIR        the instructor notebooks (default notebooks/)
- *   --jobs N            submissions graded at once (default 1)
+ *   --jobs N            submissions graded at once (default 1; with more, each kernel uses one wasm thread)
  *   --shard i/n         grade only the i-th of n deterministic slices (1-based), for several machines
  *   --timeout-cell S    CPU seconds one cell may use (default 600): the limit does not depend on how
  *                       busy the machine is or on --jobs
@@ -129,7 +129,8 @@ function execute(nb, o, workDir) {
   return new Promise(resolve => {
     const runner = spawn(PYTHON, [RUNNER, input, output, result, '--cwd', workDir, '--timeout-cell', String(o.timeoutCell),
       '--timeout-wall', String(wall), '--memory-mb', String(o.memoryMb), '--kernel', KERNEL_NAME, '--max-restarts', String(MAX_RESTARTS)],
-    { cwd: REPO, env: jupyterEnv(), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Several kernels at once: one wasm thread each, or each would take the cores that look idle at its start.
+    { cwd: REPO, env: { ...jupyterEnv(), ...(o.jobs > 1 && !process.env.AELAB_WASM_THREADS ? { AELAB_WASM_THREADS: '1' } : {}) }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     const child = { runner, kernels: new Set() };
     children.add(child);
     let stderr = '';
