@@ -30,6 +30,7 @@ export * from './zoo';
 export * from './noise';
 export * from './sweep';
 export * from './line';
+export * from './wrongRegion';
 export * from './transfer';
 export * from './linear';
 export * from './grading';
