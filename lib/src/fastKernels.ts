@@ -6,6 +6,12 @@
  *    them it falls to a generic path about 10× slower, and tfjs's own MatMul gradient sets exactly
  *    those flags. We re-register the kernel so a flagged call transposes its operand explicitly
  *    (a cheap copy) and then takes the fast path.
+ * 2. every backend: a Dense layer without activation calls tfjs's *fused* matMul even under a
+ *    gradient tape, and the fused op's gradient computes ∂/∂input and ∂/∂weights eagerly, needed
+ *    or not: training paid for the gradient w.r.t. the images (a full 128×1200×784 product per
+ *    step for the maxout net, ~25 % of a step), an input gradient (FGSM) for every weight
+ *    gradient. Under a tape we use matMul + add instead, whose gradients tfjs computes only
+ *    where they lead to what is differentiated. Inference keeps the fused kernel.
  * 3. wasm only: XNNPACK *packs* the right operand B of every product (~1.5× the cost of copying
  *    it), and reuses the packing while that tensor lives: free for fixed weights, but in training
  *    every step brings new weights, so each forward product packed a whole weight matrix (11 ms
@@ -13,14 +19,9 @@
  *    movement than the transposed form, we compute C = A·B as C = (Bᵀ·Aᵀ)ᵀ, which packs only the
  *    small batch operand: always for A·Wᵀ (the input gradient, where Wᵀ was a fresh copy too) and,
  *    under a gradient tape, for the first two products with a given B (an adversarial training
- *    step uses each new W twice; a loop over fixed weights then packs them once). XNNPACK sums each output over k
- *    in the same order either way: the results are bit-for-bit the same (lib/test/fastKernels.test.ts).
- * 2. every backend: a Dense layer without activation calls tfjs's *fused* matMul even under a
- *    gradient tape, and the fused op's gradient computes ∂/∂input and ∂/∂weights eagerly, needed
- *    or not: training paid for the gradient w.r.t. the images (a full 128×1200×784 product per
- *    step for the maxout net, ~25 % of a step), an input gradient (FGSM) for every weight
- *    gradient. Under a tape we use matMul + add instead, whose gradients tfjs computes only
- *    where they lead to what is differentiated. Inference keeps the fused kernel.
+ *    step uses each new W twice; a loop over fixed weights then packs them once). XNNPACK sums
+ *    each output over k in the same order either way: the results are bit-for-bit the same
+ *    (lib/test/fastKernels.test.ts).
  * @see notebooks/03-fgsm-on-a-network.ipynb
  */
 import * as tf from '@tensorflow/tfjs';
@@ -61,30 +62,21 @@ export function installFastKernels(backend: string): void {
     const { transposeA, transposeB } = attrs as unknown as { transposeA: boolean; transposeB: boolean };
     if (bypass.transpose) return orig({ inputs, backend: be, attrs });
     const A = inputs.a as tf.TensorInfo, B = inputs.b as tf.TensorInfo;
-    if (!transposeA && !bypass.swap && swapped(A, B, transposeB)) {
-      // C = (Bᵀ·Aᵀ)ᵀ: with transposeB, Bᵀ is B as stored; only Aᵀ (the small operand) is packed.
-      const temps: tf.TensorInfo[] = [];
-      const flipTemp = (t: tf.TensorInfo) => { const out = flipLast(tr, be, t); temps.push(out); return out; };
-      const bT = transposeB ? B : flipTemp(B), aT = flipTemp(A);
-      const cT = orig({ inputs: { a: bT, b: aT }, backend: be, attrs: { ...attrs, transposeA: false, transposeB: false } }) as tf.TensorInfo;
-      temps.push(cT);
-      const out = flipLast(tr, be, cT);
-      swaps++;
-      for (const t of temps) (be as unknown as { disposeData(id: object): void }).disposeData(t.dataId);
-      return out;
-    }
-    if (!transposeA && !transposeB) { usesAsB.set(B.dataId, SWAPPED_USES); return orig({ inputs, backend: be, attrs }); }
+    const swap = !transposeA && !bypass.swap && swapped(A, B, transposeB);
+    if (!swap && !transposeA && !transposeB) { usesAsB.set(B.dataId, SWAPPED_USES); return orig({ inputs, backend: be, attrs }); }
     const temps: tf.TensorInfo[] = [];
-    const flip = (t: tf.TensorInfo): tf.TensorInfo => {
-      const r = t.shape.length, perm = [...Array(r).keys()];
-      perm[r - 2] = r - 1; perm[r - 1] = r - 2;
-      const out = tr({ inputs: { x: t }, backend: be, attrs: { perm } }) as tf.TensorInfo;
-      temps.push(out);
-      return out;
-    };
-    const a = transposeA ? flip(inputs.a as tf.TensorInfo) : inputs.a;
-    const b = transposeB ? flip(inputs.b as tf.TensorInfo) : inputs.b;
-    const out = orig({ inputs: { ...inputs, a, b }, backend: be, attrs: { ...attrs, transposeA: false, transposeB: false } });
+    const flip = (t: tf.TensorInfo): tf.TensorInfo => { const out = flipLast(tr, be, t); temps.push(out); return out; };
+    const noFlags = { ...attrs, transposeA: false, transposeB: false };
+    let out: tf.TensorInfo;
+    if (swap) {
+      // C = (Bᵀ·Aᵀ)ᵀ: with transposeB, Bᵀ is B as stored; only Aᵀ (the small operand) is packed.
+      const cT = orig({ inputs: { a: transposeB ? B : flip(B), b: flip(A) }, backend: be, attrs: noFlags }) as tf.TensorInfo;
+      temps.push(cT);
+      out = flipLast(tr, be, cT);
+      swaps++;
+    } else {
+      out = orig({ inputs: { ...inputs, a: transposeA ? flip(A) : A, b: transposeB ? flip(B) : B }, backend: be, attrs: noFlags }) as tf.TensorInfo;
+    }
     for (const t of temps) (be as unknown as { disposeData(id: object): void }).disposeData(t.dataId);
     return out;
   };
