@@ -12,8 +12,8 @@
  *    step for the maxout net, ~25 % of a step), an input gradient (FGSM) for every weight
  *    gradient. Under a tape we use matMul + add instead, whose gradients tfjs computes only
  *    where they lead to what is differentiated. Inference keeps the fused kernel.
- * 3. wasm only: XNNPACK *packs* the right operand B of every product (~1.5× the cost of copying
- *    it), and reuses the packing while that tensor lives: free for fixed weights, but in training
+ * 3. wasm only: XNNPACK *packs* the right operand B of every product (a reordering copy), and
+ *    reuses the packing while that tensor lives: free for fixed weights, but in training
  *    every step brings new weights, so each forward product packed a whole weight matrix (11 ms
  *    of a 19 ms product for the 784×1200 layer, batch 128). When packing B costs more data
  *    movement than the transposed form, we compute C = A·B as C = (Bᵀ·Aᵀ)ᵀ, which packs only the
