@@ -1,51 +1,57 @@
 #!/usr/bin/env node
 /**
  * `npm test`: everything CI checks, in order, with a summary of which steps failed.
- *   1. build the library (tsc -b lib)           — stops here on failure
- *   2. register the kernel (scripts/kernel.js)  — stops here on failure
- *   3. output policy of committed notebooks (scripts/check-notebooks.js)
- *   4. unit tests: node --test on lib/dist/test/*.test.js and scripts/test/*.test.js (not the browser test)
- *   5. execute every notebook and export it to site/ (scripts/html.js: a failing cell fails the step;
+ *   1. build the library (scripts/env/build.js: tsc -b lib)   — stops here on failure
+ *   2. register the kernel (scripts/env/kernel.js)             — stops here on failure
+ *   3. type-check the scripts' JavaScript (tsc -p scripts, checkJs)
+ *   4. output policy of committed notebooks (scripts/notebooks/check.js)
+ *   5. unit tests: node --test on every lib/dist/test folder and scripts/test/*.test.js (not the browser test)
+ *   6. execute every notebook and export it to site/ (scripts/html/export.js: a failing cell fails the step;
  *      executed copies land in out/executed/)
- *   6. the browser test on that site (scripts/test/browser.test.js with AELAB_SITE_DIR=site), so
+ *   7. the browser test on that site (scripts/test/browser.test.js with AELAB_SITE_DIR=site), so
  *      notebooks are executed once, not twice
- * `npm test -- --quick` skips steps 5 and 6. Exit status is non-zero if any step failed.
+ * `npm test -- --quick` skips steps 6 and 7; `npm run test:lib` (`--lib`) runs steps 1 and 5 for lib/ only. Exit status is non-zero if any step failed.
  */
 'use strict';
 const { spawnSync } = require('child_process');
 const fs = require('fs');
 const path = require('path');
-const { REPO } = require('./kernel');
+const { REPO } = require('./env/paths');
 
 const args = process.argv.slice(2);
-const unknown = args.filter(a => a !== '--quick');
+const unknown = args.filter(a => a !== '--quick' && a !== '--lib');
 if (unknown.length) {
-  console.error(`test: unknown option ${unknown.join(' ')}; usage: npm test [-- --quick]`);
+  console.error(`test: unknown option ${unknown.join(' ')}; usage: npm test [-- --quick | --lib]`);
   process.exit(2);
 }
 const quick = args.includes('--quick');
+const libOnly = args.includes('--lib');   // npm run test:lib: build, then the library's tests
 
-/** The *.test.js files directly in `dir` (none when it does not exist yet). */
+/** The *.test.js files in `dir` and its subfolders, fixtures excepted (none if `dir` is missing). */
 function testFiles(dir) {
   const abs = path.join(REPO, dir);
   if (!fs.existsSync(abs)) return [];
-  return fs.readdirSync(abs).filter(f => f.endsWith('.test.js')).sort().map(f => path.join(dir, f));
+  return fs.readdirSync(abs, { recursive: true }).map(String)
+    .filter(f => f.endsWith('.test.js') && !f.split(path.sep).includes('fixtures'))
+    .sort().map(f => path.join(dir, f));
 }
 
 const node = process.execPath;
-const tsc = require.resolve('typescript/bin/tsc', { paths: [REPO] });
 const BROWSER_TEST = path.join('scripts', 'test', 'browser.test.js');
-const unitTests = [...testFiles('lib/dist/test'), ...testFiles('scripts/test')].filter(f => f !== BROWSER_TEST);
+const unitTests = [...testFiles('lib/dist/test'), ...(libOnly ? [] : testFiles('scripts/test'))].filter(f => f !== BROWSER_TEST);
 const steps = [
-  { name: 'build lib', cmd: [node, tsc, '-b', 'lib'], required: true },
-  { name: 'kernel', cmd: [node, 'scripts/kernel.js'], required: true },
-  { name: 'notebook output policy', cmd: [node, 'scripts/check-notebooks.js'] },
+  { name: 'build lib', cmd: [node, 'scripts/env/build.js'], required: true },
+  ...(libOnly ? [] : [
+    { name: 'kernel', cmd: [node, 'scripts/env/kernel.js'], required: true },
+    { name: 'type-check the scripts (tsc -p scripts: checkJs)', cmd: [node, require.resolve('typescript/bin/tsc', { paths: [REPO] }), '-p', 'scripts'] },
+    { name: 'notebook output policy', cmd: [node, 'scripts/notebooks/check.js'] },
+  ]),
   // With no file arguments `node --test` would search the whole tree, so never call it without any.
   unitTests.length
     ? { name: `unit tests (${unitTests.length} file(s))`, cmd: [node, '--test', '--test-reporter=spec', ...unitTests] }
     : { name: 'unit tests (no test files found)', cmd: [node, '-e', ''] },
-  ...(quick ? [] : [
-    { name: 'notebooks: execute and export to site/', cmd: [node, 'scripts/html.js'] },
+  ...(quick || libOnly ? [] : [
+    { name: 'notebooks: execute and export to site/', cmd: [node, 'scripts/html/export.js'] },
     { name: 'browser test of site/', cmd: [node, '--test', '--test-reporter=spec', BROWSER_TEST], env: { AELAB_SITE_DIR: 'site' } },
   ]),
 ];

@@ -4,12 +4,13 @@
  * @see notebooks/00-getting-started.ipynb
  */
 import * as tf from '@tensorflow/tfjs';
-import { initBackend, BackendName } from './backend';
-import { checkSeed } from './random';
-import { plotlyInit } from './plotly';
-import { wasmThreadsInUse } from './wasmThreads';
+import { initBackend, BackendName } from './runtime/backend';
+import { checkSeed } from './core/random';
+import { plotlyInit } from './viz/plotly';
+import { wasmThreadsInUse } from './runtime/wasmThreads';
 
-export const LIB_VERSION = '0.1.0';
+import { LIB_VERSION } from './core/version';
+export { LIB_VERSION };
 
 export interface SetupInfo {
   backend: BackendName;

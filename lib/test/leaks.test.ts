@@ -4,19 +4,17 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import {
-  initBackend, rng, Classifier, Dataset, logisticRegression, softmaxRegression, maxoutNetwork, reluMlp, rbfNetwork,
+  initBackend, Classifier, logisticRegression, softmaxRegression, maxoutNetwork, reluMlp, rbfNetwork,
   fgsm, fgsmDataset, evaluate, epsilonSweep, train, logitsAlongLine, transferMatrix, noiseDataset, addNoise,
   logits, probabilities, predict, loss, inputGradient, logisticAdversarialLoss, adversarialObjective, l1Penalty,
   worstCasePerturbation, taylorLossChange,
-} from '../src/index';
+} from '../src/internals';
+import { syntheticDataset } from './helpers';
 
 before(async () => { await initBackend(); });
 
 const D = 12, C = 3;
-function data(n: number, classes: number, seed: number): Dataset {
-  const r = rng(seed);
-  return { x: Float32Array.from({ length: n * D }, () => r()), y: Int32Array.from({ length: n }, (_, i) => i % classes), n, d: D, classes, side: 0, description: 'synthetic' };
-}
+const data = (n: number, classes: number, seed: number) => syntheticDataset(n, D, classes, seed);
 const models = (): Classifier[] => [
   softmaxRegression({ seed: 1, inputSize: D, classes: C }),
   maxoutNetwork({ seed: 2, inputSize: D, units: 4, pieces: 3, classes: C }),

@@ -2,7 +2,7 @@
 ;; lib/src/fusedAdam.ts, which embeds the assembled bytes. Rebuild after editing this file:
 ;;   wat2wasm lib/wasm/adam.wat -o /tmp/adam.wasm && base64 -w0 /tmp/adam.wasm
 ;; (wat2wasm is in Debian's `wabt` package) and paste the result into ADAM_WASM_BASE64;
-;; lib/test/fusedAdam.test.ts checks the embedded bytes against this file when wat2wasm exists.
+;; lib/test/runtime/fusedAdam.test.ts checks the embedded bytes against this file when wat2wasm exists.
 ;; The threaded wasm build shares its memory: ADAM_WASM_SHARED_BASE64 is this file with the import
 ;; below changed to (memory 1 65536 shared), assembled with `wat2wasm --enable-threads`.
 (module

@@ -7,7 +7,7 @@
 const fs = require('fs');
 const path = require('path');
 const tf = require('@tensorflow/tfjs');
-const ae = require('aelab');
+const ae = require('aelab').internals;
 
 const cpuSeconds = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6; };
 
@@ -32,7 +32,7 @@ function interleaved(fns, rounds) {
 const r3 = x => Math.round(x * 1000) / 1000;
 
 /**
- * Micro-benchmarks showing that each speed-up in lib/src/fastKernels.ts, fusedAdam.ts and
+ * Micro-benchmarks showing that each speed-up in lib/src/runtime/fastKernels.ts, fusedAdam.ts and
  * maxout.ts does what it claims, with tfjs's own route as the baseline in the same process.
  */
 function kernels(rounds, fgsmImages = 1000) {
@@ -64,7 +64,7 @@ function kernels(rounds, fgsmImages = 1000) {
   const z = tf.randomNormal([128, 1200], 0, 1, 'float32', 4), g = tf.randomNormal([128, 240], 0, 1, 'float32', 5);
   const mx = interleaved({
     tfjs: () => tf.tidy(() => { tf.grad(a => tf.sum(tf.mul(tf.max(tf.reshape(a, [-1, 240, 5]), 2), g)))(z).dataSync(); }),
-    ours: () => tf.tidy(() => { tf.grad(a => tf.sum(tf.mul(ae.maxoutOp(a, 5), g)))(z).dataSync(); }),
+    ours: () => tf.tidy(() => { tf.grad(a => tf.sum(tf.mul(ae.maxoutOp(/** @type {tf.Tensor2D} */ (a), 5), g)))(z).dataSync(); }),
   }, rounds);
   out.push({ name: 'maxout forward + gradient, 128×1200 → 128×240', ms: r3(mx.ours), baselineMs: r3(mx.tfjs), baseline: "tfjs's max-reduction gradient" });
   // 4. a whole maxout training step (batch 128, dropout, Adam) and 5. an FGSM input gradient
@@ -74,7 +74,7 @@ function kernels(rounds, fgsmImages = 1000) {
   const x1k = tf.tensor2d(test.x.subarray(0, fgsmImages * 784), [fgsmImages, 784]), y1k = tf.tensor1d(test.y.subarray(0, fgsmImages), 'int32');
   const nets = [1, 2, 3, 4, 5].map(() => ae.maxoutNetwork({ seed: 1 }));
   const opts = [ae.adamOptimizer(1e-3), ae.adamOptimizer(1e-3), tf.train.adam(1e-3), tf.train.adam(1e-3), ae.adamOptimizer(1e-3)];
-  const step = i => () => tf.tidy(() => { opts[i].minimize(() => tf.mean(ae.lossFromLogits('softmax', nets[i].net.apply(xb, { training: true }), yb, 10)), true).dataSync(); });
+  const step = i => () => tf.tidy(() => { opts[i].minimize(() => tf.mean(ae.lossFromLogits('softmax', /** @type {tf.Tensor2D} */ (nets[i].net.apply(xb, { training: true })), yb, 10)), true).dataSync(); });
   const st = interleaved({
     ours: step(0), eager: () => ae.withoutFastKernels(step(1), 'lazy'), tfAdam: step(2), tfjs: () => ae.withoutFastKernels(step(3)),
     packing: () => ae.withoutFastKernels(step(4), 'swap'),
@@ -90,7 +90,7 @@ function kernels(rounds, fgsmImages = 1000) {
   out.push({ name: `FGSM on ${fgsmImages} images, maxout: ours vs all of tfjs`, ms: r3(fg.ours), baselineMs: r3(fg.tfjs), baseline: "tfjs's kernels and fused gradients" });
   opts.forEach(o => o.dispose()); nets.forEach(n => n.net.dispose());
   tf.dispose([x, W, Wt, dy, z, g, xb, yb, x1k, y1k]);
-  for (const k of out) k.speedup = Math.round(k.baselineMs / k.ms * 100) / 100;
+  for (const k of out) /** @type {Record<string, any>} */ (k).speedup = Math.round(k.baselineMs / k.ms * 100) / 100;
   return out;
 }
 
@@ -109,7 +109,7 @@ function trainingEpoch(name, images) {
   const n = Math.min(images, full.n);
   const ds = n === full.n ? full : ae.sample(full, n, 1);
   const clf = r.build(r.seed, ds);
-  const { validation, ...opts } = r.options;   // eslint-disable-line no-unused-vars
+  const { validation, ...opts } = /** @type {Record<string, any>} */ (r.options);   // eslint-disable-line no-unused-vars
   const t = timed(() => ae.train(clf, ds, { ...opts, epochs: 1, seed: r.seed }));
   const scale = full.n / n;
   return {

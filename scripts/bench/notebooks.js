@@ -1,5 +1,5 @@
 /**
- * Runs notebooks one at a time with the project kernel (scripts/run_notebooks.py, nbclient) and
+ * Runs notebooks one at a time with the project kernel (scripts/notebooks/run_notebooks.py, nbclient) and
  * measures each one's wall time and the peak resident memory of its tslab kernel.
  *
  * Peak memory: while a notebook runs we poll /proc every 200 ms for the runner's descendant

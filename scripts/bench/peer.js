@@ -1,7 +1,7 @@
 /**
  * The peer benchmarks of `npm run bench`, run as separate processes on the same work:
- *  - scripts/peer/peer_torch.py: PyTorch on CPU (Debian python3-torch with OpenBLAS);
- *  - scripts/peer/tfjs_raw.js: plain tfjs-wasm without any project code (our starting point).
+ *  - scripts/bench/peer/peer_torch.py: PyTorch on CPU (Debian python3-torch with OpenBLAS);
+ *  - scripts/bench/peer/tfjs_raw.js: plain tfjs-wasm without any project code (our starting point).
  * Each prints one JSON line: train_s for one Adam epoch (batch 128) over N images, fgsm10k_s for
  * FGSM (ε = .25) over the 10k test images with clean and adversarial evaluation.
  */
@@ -10,14 +10,17 @@ const { spawnSync } = require('child_process');
 const path = require('path');
 
 const PYTHON = '/usr/bin/python3';
-const PEER_DIR = path.join(__dirname, '..', 'peer');
+const PEER_DIR = path.join(__dirname, 'peer');
 
 function lastJsonLine(text) {
   const line = String(text).trim().split('\n').reverse().find(l => l.trim().startsWith('{'));
   return line ? JSON.parse(line) : null;
 }
 
-/** {torch, blas} when PyTorch imports, else {skipped: reason}. */
+/**
+ * {torch, blas} when PyTorch imports, else {skipped: reason}.
+ * @returns {{ torch?: string, blas?: string, warning?: string, skipped?: string }}
+ */
 function torchInfo() {
   const r = spawnSync(PYTHON, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8', timeout: 60000 });
   if (r.error || r.status !== 0) return { skipped: `PyTorch is not importable by ${PYTHON} (apt-get install python3-torch libopenblas0-pthread)` };

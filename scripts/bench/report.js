@@ -32,7 +32,7 @@ function targets(r) {
     ...(r.retrain ? { cpuValue: r.retrain.estimatedCpuMinutes } : {}),
     ...(r.retrain && !r.retrain.complete ? { partial: true, note: `only ${r.retrain.models.length} of the recipes measured` } : {}) });
   out.push({ name: 'notebook kernel peak resident memory', unit: 'MiB', limit: LIMITS.kernelMiB, value: nb ? nb.maxKernelPeakMiB : null });
-  for (const t of out) t.met = t.value === null || t.value === undefined || t.partial ? null : t.value <= t.limit;
+  for (const t of out) /** @type {Record<string, any>} */ (t).met = t.value === null || t.value === undefined || t.partial ? null : t.value <= t.limit;
   return out;
 }
 

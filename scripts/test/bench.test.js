@@ -1,15 +1,15 @@
 // `npm run bench -- --quick` on tiny sizes: it runs end to end, writes JSON of the documented
 // shape, prints the table, and refuses bad options with a message that names them.
 'use strict';
-const test = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert');
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { REPO } = require('../kernel');
+const { REPO } = require('../env/paths');
 
-const BENCH = path.join(REPO, 'scripts', 'bench.js');
+const BENCH = path.join(REPO, 'scripts', 'bench', 'index.js');
 const run = args => spawnSync(process.execPath, [BENCH, ...args], { cwd: REPO, encoding: 'utf8', timeout: 600000 });
 
 const isNum = x => typeof x === 'number' && Number.isFinite(x);
@@ -63,9 +63,9 @@ test('--quick on tiny sizes writes the JSON report and prints the tables', { tim
 
 test('bad options are refused with a message naming them', () => {
   let r = run(['--train-images', '0']);
-  assert.notEqual(r.status, 0); assert.match(r.stderr, /--train-images 0: expected a positive integer/);
+  assert.notEqual(r.status, 0); assert.match(r.stderr, /--train-images takes a whole number ≥ 1, got "0"/);
   r = run(['--frobnicate']);
-  assert.notEqual(r.status, 0); assert.match(r.stderr, /unknown option '--frobnicate'/);
+  assert.notEqual(r.status, 0); assert.match(r.stderr, /Unknown option '--frobnicate'/);
   r = run(['--models', 'maxout,nope', '--quick', '--out', path.join(os.tmpdir(), 'never.json')]);
   assert.notEqual(r.status, 0); assert.match(r.stderr, /No model recipe 'nope'/);
 });

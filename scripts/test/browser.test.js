@@ -1,7 +1,7 @@
 /**
  * Browser tests (node:test + playwright-core driving Debian's /usr/bin/chromium):
  *
- * 1. The exported site (scripts/html.js): every page opens from file:// with every other request
+ * 1. The exported site (scripts/html/export.js): every page opens from file:// with every other request
  *    blocked and counted, no console errors, every plot drawn by plotly (with data traces), every
  *    piece of math rendered by KaTeX and no raw $…$ left, the paper-vs-ours table present when
  *    the notebook makes one, the setup-line banner present. A screenshot per page goes to
@@ -22,8 +22,9 @@ const http = require('http');
 const net = require('net');
 const os = require('os');
 const path = require('path');
-const { REPO, jupyterEnv, writeKernel } = require('../kernel');
-const { extractMath } = require('../html-math');
+const { REPO, jupyterEnv } = require('../env/paths');
+const { writeKernel } = require('../env/kernel');
+const { extractMath } = require('../html/math');
 
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const SHOTS = path.join(REPO, 'out', 'screenshots');
@@ -81,7 +82,7 @@ function plotState(page) {
 
 /**
  * What the notebook promises: math count, plots, a paper table. Read from the executed copy the
- * page was made from (out/executed/, written by scripts/html.js), else from notebooks/.
+ * page was made from (out/executed/, written by scripts/html/export.js), else from notebooks/.
  */
 function expectations(name) {
   const file = [path.join(REPO, 'out', 'executed', `${name}.ipynb`), path.join(REPO, 'notebooks', `${name}.ipynb`)].find(f => fs.existsSync(f));
@@ -103,7 +104,7 @@ before(async () => {
     site = path.resolve(REPO, process.env.AELAB_SITE_DIR);
   } else {
     site = fs.mkdtempSync(path.join(os.tmpdir(), 'aelab-site-'));
-    build = spawnSync(process.execPath, [path.join(REPO, 'scripts', 'html.js'), '--out', site], { cwd: REPO, encoding: 'utf8' });
+    build = spawnSync(process.execPath, [path.join(REPO, 'scripts', 'html', 'export.js'), '--out', site], { cwd: REPO, encoding: 'utf8' });
   }
   context = await launch();
   fs.mkdirSync(SHOTS, { recursive: true });
@@ -116,7 +117,7 @@ after(async () => {
 });
 
 test('the site builds: every notebook executes and exports', { skip: noChromium || !!process.env.AELAB_SITE_DIR }, () => {
-  assert.equal(build.status, 0, `scripts/html.js failed (exit ${build.status}):\n${build.stdout}\n${build.stderr}`);
+  assert.equal(build.status, 0, `scripts/html/export.js failed (exit ${build.status}):\n${build.stdout}\n${build.stderr}`);
 });
 
 test('every exported page works offline and shows its plots, math, tables and banner', { skip: noChromium }, async t => {
@@ -134,7 +135,7 @@ test('every exported page works offline and shows its plots, math, tables and ba
         const math = await page.$$eval('.katex', els => els.filter(e => !e.parentElement.closest('.katex')).length);
         const mathErrors = await page.$$eval('.katex-error', els => els.map(e => e.title || e.textContent));
         const rawMath = await page.evaluate(() => {
-          const root = document.body.cloneNode(true);
+          const root = /** @type {HTMLElement} */ (document.body.cloneNode(true));
           root.querySelectorAll('.jp-InputArea, pre, code, script, style, .katex').forEach(e => e.remove());
           return (root.textContent.match(/\$\$[\s\S]+?\$\$|\$[^\s$][^$\n]*\$/g) || []).slice(0, 5);
         });
@@ -177,11 +178,11 @@ test('sliders switch frames in the exported gallery', { skip: noChromium }, asyn
   try {
     await plotsSettled(page);
     const r = await page.evaluate(async () => {
-      const el = [...document.querySelectorAll('.aelab-plot')].find(e => e.layout && e.layout.sliders);
+      const el = /** @type {any[]} */ ([...document.querySelectorAll('.aelab-plot')]).find(e => e.layout && e.layout.sliders);
       if (!el) return null;
       const before = JSON.stringify(el.data[0].z);
       const last = el.layout.sliders[0].steps.slice(-1)[0].args[0][0];
-      await window.Plotly.animate(el, [last], { mode: 'immediate', frame: { duration: 0, redraw: true }, transition: { duration: 0 } });
+      await /** @type {any} */ (window).Plotly.animate(el, [last], { mode: 'immediate', frame: { duration: 0, redraw: true }, transition: { duration: 0 } });
       const frame = el._transitionData._frames.find(f => f.name === last);
       return { changed: JSON.stringify(el.data[0].z) !== before, matchesFrame: JSON.stringify(el.data[0].z) === JSON.stringify(frame.data[0].z) };
     });
@@ -210,7 +211,7 @@ test('moving the ε explorer\'s slider in 07 changes the images and the bars dra
     const box = await plot.locator('.slider-rail-touch-rect').first().boundingBox();
     await page.mouse.click(box.x + 3, box.y + box.height / 2);
     await page.waitForFunction(() => {
-      const gd = [...document.querySelectorAll('.js-plotly-plot')].find(e => e.layout && e.layout.sliders && /ε explorer/.test(e.textContent));
+      const gd = /** @type {any[]} */ ([...document.querySelectorAll('.js-plotly-plot')]).find(e => e.layout && e.layout.sliders && /ε explorer/.test(e.textContent));
       return gd && gd.layout.sliders[0].active === 0;
     }, null, { timeout: 20000 });
     await page.waitForTimeout(500);
@@ -244,7 +245,7 @@ function freePort() {
   return new Promise((resolve, reject) => {
     const s = net.createServer();
     s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
+    s.listen(0, '127.0.0.1', () => { const { port } = /** @type {import('net').AddressInfo} */ (s.address()); s.close(() => resolve(port)); });
   });
 }
 

@@ -1,7 +1,7 @@
-// The output policy (scripts/check-notebooks.js): the committed notebooks follow it, and the
+// The output policy (scripts/notebooks/check.js): the committed notebooks follow it, and the
 // checker really catches each kind of violation and the cleaner really fixes it.
 'use strict';
-const test = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert');
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -9,8 +9,8 @@ const os = require('node:os');
 const path = require('node:path');
 const {
   KERNELSPEC, notebookProblems, normalizeNotebook, serializeNotebook, textProblems, findNotebooks, splitLines,
-} = require('../check-notebooks');
-const { REPO } = require('../kernel');
+} = require('../notebooks/check');
+const { REPO } = require('../env/paths');
 
 /** A small notebook that follows the policy; each test breaks one thing in a copy. */
 function goodNotebook() {
@@ -153,15 +153,15 @@ test('the command line fails naming the notebook and the problem, and the cleane
     const file = path.join(dir, 'executed.ipynb');
     fs.writeFileSync(file, JSON.stringify(nb));
     const node = (script, ...args) => spawnSync(process.execPath, [path.join(REPO, 'scripts', script), ...args], { encoding: 'utf8', env: { ...process.env, INIT_CWD: '' } });
-    const bad = node('check-notebooks.js', dir);
+    const bad = node('notebooks/check.js', dir);
     assert.strictEqual(bad.status, 1, bad.stdout + bad.stderr);
     assert.match(bad.stdout, /executed\.ipynb cell 2 \(code\) has 1 output/);
-    const clean = node('clean-notebooks.js', dir);
+    const clean = node('notebooks/clean.js', dir);
     assert.strictEqual(clean.status, 0, clean.stdout + clean.stderr);
     assert.match(clean.stdout, /cleaned .*executed\.ipynb/);
-    const good = node('check-notebooks.js', file);
+    const good = node('notebooks/check.js', file);
     assert.strictEqual(good.status, 0, good.stdout + good.stderr);
-    const missing = node('check-notebooks.js', path.join(dir, 'nope'));
+    const missing = node('notebooks/check.js', path.join(dir, 'nope'));
     assert.strictEqual(missing.status, 2);
     assert.match(missing.stderr, /nope: no such file or folder/);
   } finally {

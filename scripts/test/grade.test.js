@@ -1,23 +1,23 @@
-// Coursework tooling: the student edition (scripts/student.js, scripts/coursework.js) and the grader
-// (scripts/grade.js, grade-core.js, grade-report.js, grade_run.py). The fast tests need no kernel; the
+// Coursework tooling: the student edition (scripts/coursework/student.js, scripts/coursework/coursework.js) and the grader
+// (scripts/coursework/grade.js, grade-core.js, grade-report.js, grade_run.py). The fast tests need no kernel; the
 // end-to-end test grades the fixture submissions in scripts/test/fixtures/coursework/ (a tiny
 // instructor notebook of its own, so it does not depend on the course notebooks) in real kernels.
 // AELAB_GRADE_TEST_TIMEOUT sets the per-cell CPU limit used there (default 20 s; the slowest fixture cell,
 // the first, which makes tslab compile the aelab types, needs a few CPU seconds however busy the machine is).
 'use strict';
-const test = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const { spawn, spawnSync } = require('node:child_process');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { REPO } = require('../kernel');
-const cw = require('../coursework');
-const core = require('../grade-core');
-const { findSubmissions } = require('../grade');
-const { checkProblems } = require('../student');
-const { gradebookCsv, gradescopeResults, feedbackHtml } = require('../grade-report');
+const { REPO } = require('../env/paths');
+const cw = require('../coursework/coursework');
+const core = require('../coursework/grade-core');
+const { findSubmissions } = require('../coursework/grade');
+const { checkProblems } = require('../coursework/student');
+const { gradebookCsv, gradescopeResults, feedbackHtml } = require('../coursework/grade-report');
 
 const FIX = path.join(__dirname, 'fixtures', 'coursework');
 const INSTRUCTOR = path.join(FIX, 'fixture-assignment.ipynb');
@@ -57,7 +57,7 @@ test('the student edition of every instructor notebook (course and fixture) cont
   const files = instructorNotebooks();
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'aelab-release-'));
   try {
-    const r = spawnSync(process.execPath, [path.join(REPO, 'scripts', 'student.js'), '--out', out, ...files], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [path.join(REPO, 'scripts', 'coursework', 'student.js'), '--out', out, ...files], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr + r.stdout);
     for (const f of files) {
       const inst = read(f);
@@ -126,9 +126,9 @@ test('assemble: test and locked cells come from the instructor (hidden tests inc
 });
 
 test('errorSummary keeps the error and a failed check\'s expected / got / hint, not node\'s stack', () => {
-  const stderr = '/work/main/lib/dist/src/grading.js:12\n    throw new ExerciseCheckError(exercise, what, a, b, c);\n    ^\n\n' +
+  const stderr = '/work/main/lib/dist/src/coursework/grading.js:12\n    throw new ExerciseCheckError(exercise, what, a, b, c);\n    ^\n\n' +
     'ExerciseCheckError: ✗ Exercise F.1: the empty list\n    expected: 0 (± 1.00000e-6)\n    got:      NaN\n    hint:     the sum of nothing is 0\n' +
-    '    at Object.expectClose (/work/main/lib/dist/src/grading.js:12:11)\n    at evalmachine.<anonymous>:3:4\n';
+    '    at Object.expectClose (/work/main/lib/dist/src/coursework/grading.js:12:11)\n    at evalmachine.<anonymous>:3:4\n';
   assert.equal(core.errorSummary(stderr), 'ExerciseCheckError: ✗ Exercise F.1: the empty list\n    expected: 0 (± 1.00000e-6)\n    got:      NaN\n    hint:     the sum of nothing is 0');
   assert.equal(core.errorSummary("1:7 - Cannot find name 'answer'.\n"), "1:7 - Cannot find name 'answer'.");
 });
@@ -138,12 +138,12 @@ test('whose submission: folder, <student>__ prefix or file name; shards are disj
   assert.deepEqual(subs.map(s => `${s.student}:${s.rule}`), ['carl:folder', 'dora:file name prefix', 'emil:folder', 'fay:folder', 'gus:folder',
     'hana:folder', 'ivan:folder', 'jack:folder', 'kim:folder']);
   assert.equal(findSubmissions([INSTRUCTOR], '/nowhere')[0].student, 'fixture-assignment');
-  const list = shard => spawnSync(process.execPath, [path.join(REPO, 'scripts', 'grade.js'), path.join(FIX, 'submissions'), '--source', FIX, '--list', '--shard', shard], { encoding: 'utf8' });
+  const list = shard => spawnSync(process.execPath, [path.join(REPO, 'scripts', 'coursework', 'grade.js'), path.join(FIX, 'submissions'), '--source', FIX, '--list', '--shard', shard], { encoding: 'utf8' });
   const parts = ['1/3', '2/3', '3/3'].map(s => list(s).stdout.trim().split('\n').filter(Boolean));
   assert.deepEqual(parts.map(p => p.length), [3, 3, 3]);
   assert.deepEqual(parts.flat().sort(), subs.map(s => `${s.student}\t${path.relative(process.cwd(), s.file)}`).sort());
   assert.deepEqual(list('2/3').stdout.trim().split('\n'), parts[1], 'the same slice every time');
-  const bad = spawnSync(process.execPath, [path.join(REPO, 'scripts', 'grade.js'), FIX, '--shard', '4/3'], { encoding: 'utf8' });
+  const bad = spawnSync(process.execPath, [path.join(REPO, 'scripts', 'coursework', 'grade.js'), FIX, '--shard', '4/3'], { encoding: 'utf8' });
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /--shard takes i\/n with 1 ≤ i ≤ n, e\.g\. 2\/4; got "4\/3"/);
 });
@@ -198,18 +198,18 @@ test('grading the fixture submissions end to end: two shards in parallel, then -
     fs.renameSync(path.join(subs, 'hana', 'fixture-assignment.ipynb.corrupt'), path.join(subs, 'hana', 'fixture-assignment.ipynb'));
     fs.copyFileSync(INSTRUCTOR, path.join(subs, 'ada__fixture-assignment.ipynb')); // the instructor edition
     const release = path.join(tmp, 'release');
-    const st = spawnSync(process.execPath, [path.join(REPO, 'scripts', 'student.js'), INSTRUCTOR, '--out', release], { encoding: 'utf8' });
+    const st = spawnSync(process.execPath, [path.join(REPO, 'scripts', 'coursework', 'student.js'), INSTRUCTOR, '--out', release], { encoding: 'utf8' });
     assert.equal(st.status, 0, st.stderr);
     fs.copyFileSync(path.join(release, 'fixture-assignment.ipynb'), path.join(subs, 'blank__fixture-assignment.ipynb')); // untouched
     fs.writeFileSync(path.join(subs, 'nina__fixture-assignment.ipynb'), JSON.stringify(nbgraderEdition(read(INSTRUCTOR))));
 
     const before = hashes(subs);
-    const common = [path.join(REPO, 'scripts', 'grade.js'), subs, '--source', FIX, '--timeout-cell', CELL_TIMEOUT, '--memory-mb', '1500'];
+    const common = [path.join(REPO, 'scripts', 'coursework', 'grade.js'), subs, '--source', FIX, '--timeout-cell', CELL_TIMEOUT, '--memory-mb', '1500'];
     const [one, two] = await Promise.all([
       run([...common, '--shard', '1/2', '--jobs', '2', '--out', path.join(tmp, 'shard1')]),
       run([...common, '--shard', '2/2', '--out', path.join(tmp, 'shard2')]),
     ]);
-    const merged = await run([path.join(REPO, 'scripts', 'grade.js'), '--merge', path.join(tmp, 'shard1'), path.join(tmp, 'shard2'), '--out', path.join(tmp, 'all')]);
+    const merged = await run([path.join(REPO, 'scripts', 'coursework', 'grade.js'), '--merge', path.join(tmp, 'shard1'), path.join(tmp, 'shard2'), '--out', path.join(tmp, 'all')]);
     const log = [one, two, merged].map(r => r.stdout + r.stderr).join('\n');
     assert.deepEqual([one.code, two.code, merged.code], [1, 1, 1], `exit 1: some submissions could not be graded\n${log}`);
     assert.deepEqual(hashes(subs), before, 'submission files are never modified');

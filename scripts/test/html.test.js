@@ -1,10 +1,10 @@
 // The offline HTML export without a browser: finding math like Jupyter does, rendering it with
-// KaTeX, inlining KaTeX's fonts, and the page checks of scripts/html.js.
+// KaTeX, inlining KaTeX's fonts, and the page checks of scripts/html/export.js.
 'use strict';
 const { test } = require('node:test');
 const assert = require('node:assert/strict');
-const { extractMath, insertMath, katexCss, renderMath } = require('../html-math');
-const { describeNotebook, prepareMath, dropUnusedPlotly, fixCellIds, finishPage, indexPage } = require('../html');
+const { extractMath, insertMath, katexCss, renderMath } = require('../html/math');
+const { describeNotebook, prepareMath, dropUnusedPlotly, fixCellIds, finishPage, indexPage } = require('../html/export');
 
 test('extractMath finds $…$, $$…$$ and \\begin…\\end, and leaves code and \\$ alone', () => {
   const store = [];

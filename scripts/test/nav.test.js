@@ -1,14 +1,14 @@
-// The generated navigation cells (scripts/nav.js): reading order, the 90-* appendix left out,
+// The generated navigation cells (scripts/notebooks/nav.js): reading order, the 90-* appendix left out,
 // exactly one nav cell at the end, nothing else touched, and a second run changes nothing.
 'use strict';
-const test = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert');
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { updateNav, NAV_TAG } = require('../nav');
-const { KERNELSPEC, serializeNotebook, textProblems } = require('../check-notebooks');
+const { updateNav, NAV_TAG } = require('../notebooks/nav');
+const { KERNELSPEC, serializeNotebook, textProblems } = require('../notebooks/check');
 
 function notebook(title, extraCells = []) {
   return {
@@ -81,7 +81,7 @@ test('a second run changes nothing; a moved or outdated nav cell is fixed', () =
 
 test('--check exits 1 when a nav cell is missing and 0 when all are current', () => {
   const dir = folder({ '00-a.ipynb': notebook('00 · A'), '01-b.ipynb': notebook('01 · B') });
-  const script = path.join(__dirname, '..', 'nav.js');
+  const script = path.join(__dirname, '..', 'notebooks', 'nav.js');
   const run = (...args) => spawnSync(process.execPath, [script, ...args, '--dir', dir], { encoding: 'utf8' });
   const missing = run('--check');
   assert.strictEqual(missing.status, 1, missing.stdout + missing.stderr);
@@ -92,7 +92,7 @@ test('--check exits 1 when a nav cell is missing and 0 when all are current', ()
   assert.strictEqual(ok.status, 0, ok.stdout + ok.stderr);
 });
 
-test("the repository's numbered notebooks have up-to-date navigation cells (run node scripts/nav.js)", () => {
+test("the repository's numbered notebooks have up-to-date navigation cells (run node scripts/notebooks/nav.js)", () => {
   const { stale } = updateNav(path.join(__dirname, '..', '..', 'notebooks'), { check: true });
-  assert.deepStrictEqual(stale, [], 'regenerate them with: node scripts/nav.js');
+  assert.deepStrictEqual(stale, [], 'regenerate them with: node scripts/notebooks/nav.js');
 });

@@ -1,0 +1,50 @@
+#!/usr/bin/env node
+/**
+ * Writes this checkout's Jupyter kernelspec, `.jupyter/kernels/aelab-ts/kernel.json`, which starts
+ * the tslab TypeScript kernel installed in this checkout's node_modules. Safe to run any number of
+ * times: the file is rewritten only when its content would change.
+ *
+ * Everything Jupyter reads or writes for this project lives under `<repo>/.jupyter/` (see
+ * `paths.js`), so two checkouts never share or overwrite each other's kernel, and nothing in the
+ * user's global Jupyter setup is touched.
+ *
+ * Run by `npm ci`/`npm install` (the `prepare` script), by `npm start` and by `npm test`.
+ */
+'use strict';
+const fs = require('fs');
+const path = require('path');
+
+const { REPO, JUPYTER_DIR, KERNEL_NAME, KERNEL_DISPLAY_NAME, TSLAB } = require('./paths');
+const KERNEL_DIR = path.join(JUPYTER_DIR, 'kernels', KERNEL_NAME);
+
+/** The kernel.json content: tslab from this checkout, by absolute path. */
+function kernelSpec() {
+  return {
+    argv: [TSLAB, 'kernel', '--config-path', '{connection_file}'],
+    display_name: KERNEL_DISPLAY_NAME,
+    language: 'typescript',
+  };
+}
+
+/** Writes kernel.json if missing or different. Returns where it is and whether it changed. */
+function writeKernel() {
+  const file = path.join(KERNEL_DIR, 'kernel.json');
+  const text = JSON.stringify(kernelSpec(), null, 1) + '\n';
+  let old = null;
+  try { old = fs.readFileSync(file, 'utf8'); } catch { /* first run */ }
+  if (old === text) return { file, changed: false };
+  fs.mkdirSync(KERNEL_DIR, { recursive: true });
+  fs.writeFileSync(file, text);
+  return { file, changed: true };
+}
+
+module.exports = { kernelSpec, writeKernel };
+
+if (require.main === module) {
+  const { file, changed } = writeKernel();
+  const rel = path.relative(process.cwd(), file) || file;
+  console.log(`kernel: ${changed ? 'wrote' : 'up to date'} ${rel} ("${KERNEL_DISPLAY_NAME}", name ${KERNEL_NAME})`);
+  if (!fs.existsSync(TSLAB)) {
+    console.log(`kernel: warning: ${TSLAB} does not exist yet; run \`npm ci\` in ${REPO} so the kernel can start.`);
+  }
+}
