@@ -109,7 +109,7 @@ function trainingEpoch(name, images) {
   const n = Math.min(images, full.n);
   const ds = n === full.n ? full : ae.sample(full, n, 1);
   const clf = r.build(r.seed, ds);
-  const { validation, ...opts } = /** @type {Record<string, any>} */ (r.options);   // eslint-disable-line no-unused-vars
+  const { validation, ...opts } = /** @type {Record<string, any>} */ (r.options);
   const t = timed(() => ae.train(clf, ds, { ...opts, epochs: 1, seed: r.seed }));
   const scale = full.n / n;
   return {

@@ -17,7 +17,6 @@ const cw = require('../coursework/coursework');
 const core = require('../coursework/grade-core');
 const { findSubmissions } = require('../coursework/grade');
 const { checkProblems } = require('../coursework/student');
-const { gradebookCsv, gradescopeResults, feedbackHtml } = require('../coursework/grade-report');
 
 const FIX = path.join(__dirname, 'fixtures', 'coursework');
 const INSTRUCTOR = path.join(FIX, 'fixture-assignment.ipynb');
