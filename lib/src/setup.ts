@@ -8,6 +8,7 @@ import { initBackend, BackendName } from './runtime/backend';
 import { checkSeed } from './core/random';
 import { plotlyInit } from './viz/plotly';
 import { wasmThreadsInUse } from './runtime/wasmThreads';
+import { nativeBlas } from './runtime/nativeBlas';
 
 import { LIB_VERSION } from './core/version';
 export { LIB_VERSION };
@@ -16,6 +17,8 @@ export interface SetupInfo {
   backend: BackendName;
   /** XNNPACK threads on the wasm backend (see wasmThreads.ts), null on the others. */
   threads: number | null;
+  /** The native BLAS doing wasm's matrix products ('OpenBLAS 0.3.21'; see runtime/nativeBlas.ts), or null. */
+  blas: string | null;
   seed: number;
   tfjs: string;
   tslab: string | null;
@@ -36,6 +39,7 @@ export async function setup(opts: { seed?: number; quiet?: boolean } = {}): Prom
   const info: Omit<SetupInfo, 'line'> = {
     backend, seed,
     threads: wasmThreadsInUse(),
+    blas: nativeBlas().blas,
     tfjs: tf.version.tfjs,
     tslab: packageVersion('tslab'),
     node: process.versions.node,
@@ -43,7 +47,8 @@ export async function setup(opts: { seed?: number; quiet?: boolean } = {}): Prom
     date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
   };
   const threads = info.threads !== null && info.threads > 1 ? ` (${info.threads} threads)` : '';
-  const line = `aelab ${info.lib} · backend ${backend}${threads} · tfjs ${info.tfjs} · tslab ${info.tslab ?? 'n/a'} · node ${info.node} · seed ${seed} · ${info.date}`;
+  const blas = info.blas ? ` + native BLAS (${info.blas})` : '';
+  const line = `aelab ${info.lib} · backend ${backend}${threads}${blas} · tfjs ${info.tfjs} · tslab ${info.tslab ?? 'n/a'} · node ${info.node} · seed ${seed} · ${info.date}`;
   current = { ...info, line };
   if (!opts.quiet) console.log(line);
   plotlyInit();   // in a notebook: embed plotly.js once, so later ae.show(...) calls can draw

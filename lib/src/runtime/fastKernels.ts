@@ -22,9 +22,13 @@
  *    step uses each new W twice; a loop over fixed weights then packs them once). XNNPACK sums
  *    each output over k in the same order either way: the results are bit-for-bit the same
  *    (lib/test/runtime/fastKernels.test.ts).
+ * 4. wasm with the native addon built (nativeBlas.ts): every product, forward, gradient or
+ *    batched, goes to the system BLAS in place in the wasm heap instead (transpose flags included,
+ *    so 1 and 3 are not needed there); AELAB_NATIVE=0 keeps 1-3 on wasm.
  * @see notebooks/03-fgsm-on-a-network.ipynb
  */
 import * as tf from '@tensorflow/tfjs';
+import { loadNativeBlas, nativeMatMul } from './nativeBlas';
 
 let installed = false;
 let lazyInstalled = false;
@@ -52,6 +56,7 @@ export function withoutFastKernels<T>(fn: () => T, which: 'all' | 'transpose' | 
 
 export function installFastKernels(backend: string): void {
   installLazyDenseGradients();
+  if (loadNativeBlas(backend).active) installNativeFusedMatMul();
   if (backend !== 'wasm' || installed) return;
   const original = tf.getKernel('BatchMatMul', 'wasm');
   const transpose = tf.getKernel('Transpose', 'wasm');
@@ -62,6 +67,8 @@ export function installFastKernels(backend: string): void {
     const { transposeA, transposeB } = attrs as unknown as { transposeA: boolean; transposeB: boolean };
     if (bypass.transpose) return orig({ inputs, backend: be, attrs });
     const A = inputs.a as tf.TensorInfo, B = inputs.b as tf.TensorInfo;
+    const native = nativeMatMul({ a: A, b: B, transposeA, transposeB, backend: be });
+    if (native) return native;
     const swap = !transposeA && !bypass.swap && swapped(A, B, transposeB);
     if (!swap && !transposeA && !transposeB) { usesAsB.set(B.dataId, SWAPPED_USES); return orig({ inputs, backend: be, attrs }); }
     const temps: tf.TensorInfo[] = [];
@@ -83,6 +90,23 @@ export function installFastKernels(backend: string): void {
   tf.unregisterKernel('BatchMatMul', 'wasm');
   tf.registerKernel({ ...original, kernelFunc: wrapped });
   installed = true;
+}
+
+let fusedInstalled = false;
+/** Point 4 for `_FusedMatMul` (inference through Dense layers): linear or relu with a bias row. */
+function installNativeFusedMatMul(): void {
+  const original = tf.getKernel('_FusedMatMul', 'wasm');
+  if (fusedInstalled || !original) return;
+  const orig = original.kernelFunc as tf.KernelFunc;
+  const wrapped: tf.KernelFunc = ({ inputs, backend: be, attrs }) => {
+    const { transposeA, transposeB, activation } = attrs as unknown as { transposeA: boolean; transposeB: boolean; activation: string };
+    const native = bypass.transpose ? null : nativeMatMul({ a: inputs.a as tf.TensorInfo, b: inputs.b as tf.TensorInfo, transposeA, transposeB, backend: be,
+      bias: inputs.bias as tf.TensorInfo | undefined, activation, prelu: inputs.preluActivationWeights as tf.TensorInfo | undefined });
+    return native ?? orig({ inputs, backend: be, attrs });
+  };
+  tf.unregisterKernel('_FusedMatMul', 'wasm');
+  tf.registerKernel({ ...original, kernelFunc: wrapped });
+  fusedInstalled = true;
 }
 
 /** Transposes the last two axes of a backend tensor with the wasm Transpose kernel. */

@@ -3,7 +3,7 @@
 import { test, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend, backendAttempts, setup, setupInfo, LIB_VERSION, wasmThreadsInUse } from '../../src/internals';
+import { initBackend, backendAttempts, setup, setupInfo, LIB_VERSION, wasmThreadsInUse, nativeBlas } from '../../src/internals';
 
 const savedEnv = process.env.AELAB_BACKEND;
 afterEach(() => {
@@ -85,7 +85,13 @@ test('setup prints exactly one line with backend, versions and seed', async () =
   const tslab = require('tslab/package.json').version as string;
   const threads = info!.threads !== null && info!.threads > 1 ? ` \\(${info!.threads} threads\\)` : '';
   assert.equal(info!.threads, backend === 'wasm' ? wasmThreadsInUse() : null, 'threads: the wasm pool size, null off wasm');
-  assert.match(line, new RegExp(`^aelab ${LIB_VERSION} · backend ${backend}${threads} · tfjs ${tf.version.tfjs.replace(/\./g, '\\.')} · ` +
+  const blas = nativeBlas();
+  assert.equal(info!.blas, blas.blas, 'blas: the native BLAS in use, or null');
+  assert.equal(blas.active, blas.blas !== null);
+  if (process.env.AELAB_NATIVE === '0') assert.equal(info!.blas, null, 'AELAB_NATIVE=0: no native BLAS');
+  if (process.env.AELAB_NATIVE === '1' && backend === 'wasm') assert.ok(info!.blas, 'AELAB_NATIVE=1: the native BLAS is in use');
+  const native = info!.blas ? ` \\+ native BLAS \\(${info!.blas.replace(/\./g, '\\.')}\\)` : '';
+  assert.match(line, new RegExp(`^aelab ${LIB_VERSION} · backend ${backend}${threads}${native} · tfjs ${tf.version.tfjs.replace(/\./g, '\\.')} · ` +
     `tslab ${tslab.replace(/\./g, '\\.')} · node ${process.versions.node.replace(/\./g, '\\.')} · seed 7 · \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC$`));
   assert.equal(tf.version.tfjs, '4.22.0');
   assert.equal(info!.backend, backend); assert.equal(info!.seed, 7);

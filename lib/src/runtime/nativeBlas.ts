@@ -1,0 +1,177 @@
+/**
+ * Optional native matrix products for the wasm backend: tfjs-wasm's products (XNNPACK, 128-bit
+ * SIMD without FMA) are the bottleneck of training and attacks here, so when the small N-API addon
+ * of `native/` was built (by `npm ci`'s prepare step: OpenBLAS on Linux, Accelerate on macOS),
+ * `fastKernels.ts` hands every BatchMatMul and _FusedMatMul (linear or relu) to the system BLAS's
+ * `cblas_sgemm`. The addon reads the operands and writes the product in place, on a Float32Array
+ * view of the wasm heap at the tensors' memory offsets (a SharedArrayBuffer with wasm threads):
+ * nothing is copied. Results equal wasm's within float rounding (the BLAS sums in another order),
+ * not bit for bit (lib/test/nativeBlas.test.ts runs both paths on the same inputs).
+ *
+ * AELAB_NATIVE=0 keeps everything on wasm; AELAB_NATIVE=1 makes a missing addon an error (CI);
+ * unset: native when the addon loads. AELAB_BLAS_THREADS=n sets the BLAS's threads (default 1:
+ * measured on 2 cores, see README "Backends").
+ * @see notebooks/00-getting-started.ipynb
+ */
+import * as tf from '@tensorflow/tfjs';
+
+interface Addon {
+  gemm(heap: Float32Array, batch: number, M: number, N: number, K: number, transA: number, transB: number,
+    aOff: number, bOff: number, cOff: number, strideA: number, strideB: number, strideC: number, biasOff: number, relu: number): void;
+  setThreads(n: number): void;
+  getThreads(): number;
+  config(): string;
+}
+
+/** What `loadNativeBlas` found: whether products run natively, on which BLAS, and if not, why. */
+export interface NativeBlasStatus {
+  active: boolean;
+  /** e.g. 'OpenBLAS 0.3.21' or 'Accelerate'; null when not active. */
+  blas: string | null;
+  /** The BLAS's own threads (0 when the BLAS does not say, as Accelerate). */
+  threads: number | null;
+  /** Why the native path is off (AELAB_NATIVE=0, not built, wrong backend), null when active. */
+  reason: string | null;
+}
+
+/** Default BLAS threads. On 2 cores (bench, 2026-12-01) 1 thread beat 2 for training and FGSM. */
+export const DEFAULT_BLAS_THREADS = 1;
+
+let addon: Addon | null = null;
+let status: NativeBlasStatus = { active: false, blas: null, threads: null, reason: 'not loaded (initBackend loads it on wasm)' };
+let bypass = false;
+let products = 0;
+let heapView: Float32Array | null = null;
+
+/** AELAB_NATIVE: '0' off, '1' required, unset or '' automatic. */
+export function nativeBlasMode(): 'off' | 'auto' | 'on' {
+  const v = process.env.AELAB_NATIVE;
+  if (v === undefined || v === '') return 'auto';
+  if (v === '0') return 'off';
+  if (v === '1') return 'on';
+  throw new Error(`AELAB_NATIVE='${v}': use 0 (wasm only), 1 (native BLAS required) or leave it unset (native when built).`);
+}
+
+/** AELAB_BLAS_THREADS if set (1 to 64), else DEFAULT_BLAS_THREADS. */
+export function blasThreadCount(): number {
+  const env = process.env.AELAB_BLAS_THREADS;
+  if (env === undefined || env === '') return DEFAULT_BLAS_THREADS;
+  const n = Number(env);
+  if (!Number.isInteger(n) || n < 1 || n > 64) throw new Error(`AELAB_BLAS_THREADS='${env}': expected an integer from 1 to 64 (or unset: ${DEFAULT_BLAS_THREADS}).`);
+  return n;
+}
+
+/**
+ * Loads the addon for `backend` (called by `installFastKernels`); only wasm's products are routed.
+ * With AELAB_NATIVE=1 a missing addon throws on wasm, naming how to build it.
+ */
+export function loadNativeBlas(backend: string): NativeBlasStatus {
+  const mode = nativeBlasMode();
+  const off = (reason: string): NativeBlasStatus => {
+    if (mode === 'on') throw new Error(`AELAB_NATIVE=1 but the native BLAS is off: ${reason}. Build it with \`node native/build.js --verbose\` (needs a C compiler and libopenblas-dev), or unset AELAB_NATIVE.`);
+    addon = null;
+    return (status = { active: false, blas: null, threads: null, reason });
+  };
+  if (mode === 'off') return off('AELAB_NATIVE=0');
+  if (backend !== 'wasm') return (status = { active: false, blas: null, threads: null, reason: `backend ${backend} (the native BLAS serves the wasm backend)` });
+  let loaded: { addon: Addon | null; reason: string | null };
+  try { loaded = require('aelab-native'); } catch (e) { return off(`the aelab-native package is not installed (${String((e as Error).message).split('\n')[0]})`); }
+  if (!loaded.addon) return off(loaded.reason ?? 'not built');
+  addon = loaded.addon;
+  addon.setThreads(blasThreadCount());
+  return (status = { active: true, blas: blasName(addon.config()), threads: addon.getThreads(), reason: null });
+}
+
+/** The status of the last `loadNativeBlas`. */
+export function nativeBlas(): NativeBlasStatus { return { ...status }; }
+
+/** Sets the BLAS's threads (for the bench's 1-vs-2 comparison); returns the previous count. */
+export function setBlasThreads(n: number): number {
+  if (!addon) throw new Error('setBlasThreads: the native BLAS is not active (see nativeBlas().reason).');
+  if (!Number.isInteger(n) || n < 1) throw new Error(`setBlasThreads(${n}): expected an integer >= 1.`);
+  const was = addon.getThreads();
+  addon.setThreads(n);
+  status.threads = addon.getThreads();
+  return was;
+}
+
+/** How many products ran natively so far (tests and the bench check that the path was taken). */
+export function nativeProducts(): number { return products; }
+
+/** Runs `fn` with every product on wasm, for comparisons of the two paths; restores the route after. */
+export function withoutNativeBlas<T>(fn: () => T): T {
+  const was = bypass;
+  bypass = true;
+  try { return fn(); } finally { bypass = was; }
+}
+
+/** 'OpenBLAS 0.3.21 NO_LAPACKE DYNAMIC_ARCH ...' → 'OpenBLAS 0.3.21'. */
+function blasName(config: string): string {
+  const m = /^OpenBLAS\s+\S+/.exec(config);
+  return m ? m[0] : config.split(' ')[0];
+}
+
+type Backend = Parameters<tf.KernelFunc>[0]['backend'];
+interface WasmBackend {
+  wasm: { HEAPU8: Uint8Array };
+  dataIdMap: { get(id: object): { memoryOffset: number } };
+  makeOutput(shape: number[], dtype: string): tf.TensorInfo;
+}
+
+/** The wasm heap as floats; a new view only when the heap grew (a new buffer). */
+function heap(be: WasmBackend): Float32Array {
+  const buf = be.wasm.HEAPU8.buffer;
+  if (!heapView || heapView.buffer !== buf) heapView = new Float32Array(buf);
+  return heapView;
+}
+
+/** Float offset of a tensor in the heap, or -1 if it is not 4-byte aligned (then: wasm). */
+function offsetOf(be: WasmBackend, t: tf.TensorInfo): number {
+  const bytes = be.dataIdMap.get(t.dataId).memoryOffset;
+  return bytes % 4 === 0 ? bytes / 4 : -1;
+}
+
+/**
+ * C = op(A)·op(B) [+ bias] [relu] natively, as tfjs's BatchMatMul / _FusedMatMul define it, or
+ * null when this call must stay on wasm (native off, bypassed, not float32, a batch broadcast
+ * other than equal or 1, a bias that is not one row of N, another activation).
+ */
+export function nativeMatMul(args: {
+  a: tf.TensorInfo; b: tf.TensorInfo; transposeA: boolean; transposeB: boolean; backend: Backend;
+  bias?: tf.TensorInfo | null; activation?: string; prelu?: tf.TensorInfo | null;
+}): tf.TensorInfo | null {
+  if (!addon || bypass) return null;
+  const { a, b, transposeA, transposeB, bias } = args;
+  const activation = args.activation ?? 'linear';
+  if (a.dtype !== 'float32' || b.dtype !== 'float32' || (bias && bias.dtype !== 'float32') || args.prelu) return null;
+  if (activation !== 'linear' && activation !== 'relu') return null;
+  const ra = a.shape.length, rb = b.shape.length;
+  if (ra < 2 || rb < 2) return null;
+  const M = transposeA ? a.shape[ra - 1] : a.shape[ra - 2], Ka = transposeA ? a.shape[ra - 2] : a.shape[ra - 1];
+  const N = transposeB ? b.shape[rb - 2] : b.shape[rb - 1], Kb = transposeB ? b.shape[rb - 1] : b.shape[rb - 2];
+  if (Ka !== Kb) return null;   // wasm's kernel raises tfjs's own error message
+  const outerA = a.shape.slice(0, -2), outerB = b.shape.slice(0, -2);
+  const batchA = outerA.reduce((p, q) => p * q, 1), batchB = outerB.reduce((p, q) => p * q, 1);
+  const sameOuter = outerA.length === outerB.length && outerA.every((d, i) => d === outerB[i]);
+  if (!sameOuter && batchA !== 1 && batchB !== 1) return null;
+  const outer = tf.broadcast_util.assertAndGetBroadcastShape(outerA, outerB);
+  const batch = outer.reduce((p, q) => p * q, 1);
+  if (bias && bias.shape.reduce((p, q) => p * q, 1) !== N) return null;
+  const be = args.backend as unknown as WasmBackend;
+  const out = be.makeOutput([...outer, M, N], 'float32');   // allocate first: it may grow the heap
+  if (batch * M * N === 0) return out;
+  const aOff = offsetOf(be, a), bOff = offsetOf(be, b), cOff = offsetOf(be, out), biasOff = bias ? offsetOf(be, bias) : -1;
+  if (aOff < 0 || bOff < 0 || cOff < 0 || (bias && biasOff < 0)) {
+    (args.backend as unknown as { disposeData(id: object): void }).disposeData(out.dataId);
+    return null;
+  }
+  try {
+    addon.gemm(heap(be), batch, M, N, Ka, transposeA ? 1 : 0, transposeB ? 1 : 0, aOff, bOff, cOff,
+      batchA === 1 ? 0 : M * Ka, batchB === 1 ? 0 : Ka * N, M * N, biasOff, activation === 'relu' ? 1 : 0);
+  } catch (e) {
+    (args.backend as unknown as { disposeData(id: object): void }).disposeData(out.dataId);
+    throw e;
+  }
+  products++;
+  return out;
+}

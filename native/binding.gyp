@@ -1,0 +1,16 @@
+{
+  "targets": [{
+    "target_name": "aelab_blas",
+    "sources": ["src/blas.c"],
+    "cflags": ["-O2", "-std=c99"],
+    "conditions": [
+      ["OS=='mac'", {
+        "libraries": ["-framework Accelerate"],
+        "xcode_settings": { "OTHER_CFLAGS": ["-O2"], "MACOSX_DEPLOYMENT_TARGET": "11.0" },
+        "defines": ["ACCELERATE_NEW_LAPACK"]
+      }, {
+        "libraries": ["-lopenblas"]
+      }]
+    ]
+  }]
+}
