@@ -2,15 +2,21 @@
 /**
  * `npm run bench [-- options]`: how fast the library's hot paths are, against the targets in the
  * README. Prints a table and writes JSON (default data/bench/bench-<date>.json) with:
- *   - kernels: each speed-up of lib/src (fastKernels, fusedAdam, maxout) against tfjs's own route;
+ *   - kernels: each speed-up of lib/src (fastKernels, fusedAdam, maxout) against tfjs's own route,
+ *     on wasm; then the native BLAS path against wasm (GEMM, training step, FGSM);
  *   - training: one epoch of every model recipe, timed on a sample of the training images and
  *     scaled to the full set (the output says so), and from that the full-retrain estimate;
  *   - fgsm: FGSM (ε = .25) over the test images for maxout, maxout-adv, mlp and softmax;
  *   - sweep: a 20-point ε sweep on the maxout network;
  *   - notebooks: each notebook executed with default settings, its time and its kernel's peak
  *     resident memory;
- *   - peer: the same work in PyTorch on CPU (scripts/bench/peer/peer_torch.py) and in plain tfjs-wasm
- *     (scripts/bench/peer/tfjs_raw.js), run in turn in this run, and the ratios ours/peer.
+ *   - blasThreads: the native path with 1 and 2 BLAS threads (runtime/nativeBlas.ts's default);
+ *   - peer: the same work on both of our paths (native BLAS and wasm alone), in PyTorch on CPU
+ *     (scripts/bench/peer/peer_torch.py; Debian's torch and pip's, each with all cores and 1 thread)
+ *     and in plain tfjs-wasm (scripts/bench/peer/tfjs_raw.js), run in turn in this run, and the ratios
+ *     ours/fastest peer setting.
+ * Training, FGSM, the sweep and the notebooks run on the default path (native when built;
+ * AELAB_NATIVE=0 npm run bench measures wasm alone).
  * On a shared machine absolute seconds drift; compare the ratios, which are measured in one run.
  * The wasm thread count follows lib/src/runtime/wasmThreads.ts (AELAB_WASM_THREADS=n forces it).
  *
@@ -78,9 +84,9 @@ async function main() {
     schema: 'aelab-bench/1', date: new Date().toISOString(), quick: opt.quick,
     machine: { cpu: os.cpus()[0]?.model?.trim() || 'unknown', cores: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.versions.node,
       platform: `${os.platform()} ${os.release()}`, loadAverage: { start: os.loadavg() } },
-    backend: info.backend, wasmThreads, tfjs: info.tfjs, aelab: info.lib,
+    backend: info.backend, wasmThreads, blas: info.blas, tfjs: info.tfjs, aelab: info.lib,
     settings: { trainImages: opt.trainImages, testImages: opt.testImages, sweepImages: opt.sweepImages, epsilon: 0.25, sweepPoints: 20, rounds: opt.rounds },
-    kernels: [], training: [], retrain: null, fgsm: [], sweep: null, notebooks: null, peer: null, targets: [],
+    kernels: [], training: [], retrain: null, fgsm: [], sweep: null, notebooks: null, blasThreads: null, peer: null, targets: [],
   };
   const say = s => process.stderr.write(`bench: ${s}\n`);
   const { test: fullTest } = ae.loadMnist();
@@ -125,6 +131,7 @@ async function main() {
   if (opt.notebooks) r.notebooks = await runNotebooks(opt, say);
   else r.notebooks = { skipped: opt.quick ? '--quick (add --notebooks to run them)' : '--no-notebooks' };
 
+  r.blasThreads = opt.quick && !opt.peer ? { skipped: '--quick' } : blasThreads(ae, M, Math.min(opt.trainImages, 3000), ae.firstN(fullTest, 2000), Math.max(2, opt.rounds), say);
   if (opt.peer) r.peer = peerComparison(ae, M, opt, fullTest, say);
   else r.peer = { skipped: opt.quick ? '--quick (add --peer to run it)' : '--no-peer' };
 
@@ -154,30 +161,46 @@ async function runNotebooks(opt, say) {
   return { items, totalSeconds: Math.round(items.reduce((s, i) => s + i.seconds, 0) * 10) / 10, maxKernelPeakMiB: peaks.length ? Math.max(...peaks) : null };
 }
 
-/** Ours and the peers on the same work, in turn, `rounds` times; medians and ratios. */
+/**
+ * Ours (both paths: native BLAS when built, and wasm alone) and the peers (Debian's and pip's
+ * PyTorch, each with all cores and with 1 thread) on the same work, in turn, `rounds` times;
+ * medians, and ratios against the fastest peer setting.
+ */
 function peerComparison(ae, M, opt, fullTest, say) {
   const peer = require('./peer');
   const { median } = require('./report');
-  const torch = peer.torchInfo();
-  if (torch.skipped) return { skipped: torch.skipped };
-  const threads = require('os').cpus().length, images = opt.trainImages;
+  const peers = [], skipped = [];
+  const debian = peer.torchInfo();
+  if (debian.skipped) skipped.push(`Debian torch: ${debian.skipped}`);
+  else peers.push({ id: 'debian', label: `Debian torch ${debian.torch} (${/openblas/i.test(debian.blas) ? 'OpenBLAS' : debian.blas})`, python: peer.PYTHON, ...debian });
+  const pip = peer.pipTorchPython(REPO, say);
+  const pipInfo = pip.python ? peer.torchInfo(pip.python) : pip;
+  if (pipInfo.skipped) skipped.push(`pip torch: ${pipInfo.skipped}`);
+  else peers.push({ id: 'pip', label: `pip torch ${pipInfo.torch} (${pipInfo.blas})`, python: pip.python, ...pipInfo });
+  if (!peers.length) return { skipped: skipped.join('; ') };
+  const cores = require('os').cpus().length, images = opt.trainImages;
+  const threadSettings = cores > 1 ? [cores, 1] : [1];
+  const settings = peers.flatMap(p => threadSettings.map(t => ({ key: `${p.id}-${t}`, peer: p, threads: t })));
+  const paths = ae.nativeBlas().active ? ['native', 'wasm'] : ['wasm'];
+  const onPath = (p, fn) => (p === 'wasm' ? ae.withoutNativeBlas(fn) : fn());
   const comparisons = [];
   for (const model of ['maxout', 'mlp']) {
-    const ours = { train: [], fgsm: [] }, theirs = { train: [], fgsm: [] }, single = { train: [], fgsm: [] };
+    const ours = Object.fromEntries(paths.map(p => [p, { train: [], fgsm: [] }]));
+    const theirs = Object.fromEntries(settings.map(s => [s.key, { train: [], fgsm: [] }]));
     for (let k = 0; k < opt.rounds; k++) {
-      say(`peer round ${k + 1}: ours ${model}`);
-      const { clf, row } = M.trainingEpoch(model, images);
-      ours.train.push(row.seconds);
-      ours.fgsm.push(M.fgsmOver(clf, fullTest, 0.25).seconds);
-      clf.net.dispose();
-      say(`peer round ${k + 1}: PyTorch ${model}`);
-      const t = peer.runTorch(model, images, threads, ae.mnistDataDir());
-      theirs.train.push(t.train_s); theirs.fgsm.push(t.fgsm10k_s);
-      if (threads > 1) {
-        // One thread, like our wasm backend: the per-core comparison, steadier on a busy machine.
-        say(`peer round ${k + 1}: PyTorch ${model}, 1 thread`);
-        const t1 = peer.runTorch(model, images, 1, ae.mnistDataDir());
-        single.train.push(t1.train_s); single.fgsm.push(t1.fgsm10k_s);
+      for (const p of paths) {
+        say(`peer round ${k + 1}: ours ${model} (${p})`);
+        onPath(p, () => {
+          const { clf, row } = M.trainingEpoch(model, images);
+          ours[p].train.push(row.seconds);
+          ours[p].fgsm.push(M.fgsmOver(clf, fullTest, 0.25).seconds);
+          clf.net.dispose();
+        });
+      }
+      for (const s of settings) {
+        say(`peer round ${k + 1}: ${s.peer.label} ${model}, ${s.threads} thread(s)`);
+        const t = peer.runTorch(model, images, s.threads, ae.mnistDataDir(), s.peer.python);
+        theirs[s.key].train.push(t.train_s); theirs[s.key].fgsm.push(t.fgsm10k_s);
       }
     }
     let raw = null;
@@ -185,25 +208,50 @@ function peerComparison(ae, M, opt, fullTest, say) {
       say(`raw tfjs-wasm ${model} (slow: no project speed-ups)`);
       try { raw = peer.runRawTfjs(REPO, model, images); } catch (e) { raw = { error: e.message }; }
     }
+    const peerRows = settings.map(s => ({ key: s.key, label: s.peer.label, threads: s.threads, train: median(theirs[s.key].train), fgsm: median(theirs[s.key].fgsm) }));
+    const fastest = w => peerRows.reduce((best, r) => (r[w] < best[w] ? r : best));
     /** @type {Record<string, any>} */
     const c = {
-      model, images, oursTrain: median(ours.train), torchTrain: median(theirs.train), oursFgsm: median(ours.fgsm), torchFgsm: median(theirs.fgsm),
+      model, images, ours: Object.fromEntries(paths.map(p => [p, { train: median(ours[p].train), fgsm: median(ours[p].fgsm) }])), peers: peerRows,
+      fastestTrain: fastest('train'), fastestFgsm: fastest('fgsm'),
       rawTrain: raw && !raw.error ? raw.train_s : null, rawFgsm: raw && !raw.error ? raw.fgsm10k_s : null, ...(raw && raw.error ? { rawError: raw.error } : {}),
-      torch1Train: median(single.train), torch1Fgsm: median(single.fgsm),
-      samples: { ours, torch: theirs, torch1thread: single },
+      samples: { ours, peers: theirs },
     };
-    c.trainRatio = M.r3(c.oursTrain / c.torchTrain); c.fgsmRatio = M.r3(c.oursFgsm / c.torchFgsm);
-    c.trainRatio1 = c.torch1Train ? M.r3(c.oursTrain / c.torch1Train) : null; c.fgsmRatio1 = c.torch1Fgsm ? M.r3(c.oursFgsm / c.torch1Fgsm) : null;
+    c.ratios = Object.fromEntries(paths.map(p => [p, { train: M.r3(c.ours[p].train / c.fastestTrain.train), fgsm: M.r3(c.ours[p].fgsm / c.fastestFgsm.fgsm) }]));
     comparisons.push(c);
   }
-  // The maxout network's first-layer product, alone: what the two libraries' GEMMs can do here.
+  // The maxout network's first-layer product, alone: what each GEMM can do here.
   say('GEMM 128×784×1200, ours and PyTorch');
   const [m, k, n, reps] = [128, 784, 1200, opt.quick ? 20 : 200];
-  const g = { ours: M.gemm(m, k, n, reps), torch: peer.runTorchGemm(m, k, n, threads, reps), torch1: peer.runTorchGemm(m, k, n, 1, reps) };
-  const gemm = { m, k, n, oursGflops: g.ours.gflops, torchGflops: M.r3(g.torch.gflops), torch1Gflops: M.r3(g.torch1.gflops),
-    ratio: M.r3(g.torch.gflops / g.ours.gflops), ratio1: M.r3(g.torch1.gflops / g.ours.gflops) };
-  return { torch: torch.torch, blas: torch.blas, gemm, ...(torch.warning ? { warning: torch.warning } : {}), threads, rounds: opt.rounds,
+  const gemm = { m, k, n, ours: Object.fromEntries(paths.map(p => [p, onPath(p, () => M.gemm(m, k, n, reps)).gflops])),
+    peers: settings.map(s => ({ key: s.key, label: s.peer.label, threads: s.threads, gflops: M.r3(peer.runTorchGemm(m, k, n, s.threads, reps, s.peer.python).gflops) })) };
+  gemm.fastest = gemm.peers.reduce((a, b) => (b.gflops > a.gflops ? b : a));
+  gemm.ratios = Object.fromEntries(paths.map(p => [p, M.r3(gemm.fastest.gflops / gemm.ours[p])]));
+  return { peers: peers.map(({ id, label, torch, blas, warning }) => ({ id, label, torch, blas, ...(warning ? { warning } : {}) })), ...(skipped.length ? { peersSkipped: skipped } : {}),
+    paths, gemm, threads: cores, rounds: opt.rounds,
     note: 'ours: the recipe model (maxout with dropout .2/.5), shuffled batches of 128, Adam; PyTorch: the same layers without dropout, the first N images in order', comparisons };
+}
+
+/**
+ * The native path with 1 and with 2 BLAS threads (the wasm pool keeps its size), in turn:
+ * a maxout epoch on `images` images and FGSM over `fgsmImages`; medians of `rounds`.
+ */
+function blasThreads(ae, M, images, test, rounds, say) {
+  if (!ae.nativeBlas().active) return { skipped: `native BLAS off: ${ae.nativeBlas().reason}` };
+  const was = ae.nativeBlas().threads, { median } = require('./report');
+  const rows = [1, 2].map(threads => ({ threads, train: [], fgsm: [] }));
+  for (let k = 0; k < rounds; k++) {
+    for (const row of rows) {
+      say(`BLAS threads ${row.threads}, round ${k + 1}`);
+      ae.setBlasThreads(row.threads);
+      const { clf, row: t } = M.trainingEpoch('maxout', images);
+      row.train.push(t.seconds); row.fgsm.push(M.fgsmOver(clf, test, 0.25).seconds);
+      clf.net.dispose();
+    }
+  }
+  ae.setBlasThreads(was);
+  return { images, fgsmImages: test.n, rounds, default: ae.DEFAULT_BLAS_THREADS, wasmThreads: ae.wasmThreadsInUse(),
+    rows: rows.map(r => ({ threads: r.threads, trainSeconds: median(r.train), fgsmSeconds: median(r.fgsm), samples: { train: r.train, fgsm: r.fgsm } })) };
 }
 
 main().catch(e => {

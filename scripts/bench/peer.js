@@ -1,12 +1,14 @@
 /**
  * The peer benchmarks of `npm run bench`, run as separate processes on the same work:
- *  - scripts/bench/peer/peer_torch.py: PyTorch on CPU (Debian python3-torch with OpenBLAS);
+ *  - scripts/bench/peer/peer_torch.py: PyTorch on CPU, in the two builds a user might pick: Debian's
+ *    python3-torch (OpenBLAS) and pip's torch 2.x (MKL, in .venv-torch/, made on first use);
  *  - scripts/bench/peer/tfjs_raw.js: plain tfjs-wasm without any project code (our starting point).
  * Each prints one JSON line: train_s for one Adam epoch (batch 128) over N images, fgsm10k_s for
  * FGSM (ε = .25) over the 10k test images with clean and adversarial evaluation.
  */
 'use strict';
 const { spawnSync } = require('child_process');
+const fs = require('fs');
 const path = require('path');
 
 const PYTHON = '/usr/bin/python3';
@@ -21,7 +23,13 @@ function lastJsonLine(text) {
  * {torch, blas} when PyTorch imports, else {skipped: reason}.
  * @returns {{ torch?: string, blas?: string, warning?: string, skipped?: string }}
  */
-function torchInfo() {
+function torchInfo(python = PYTHON) {
+  if (python !== PYTHON) {
+    const r = spawnSync(python, ['-c', 'import torch; c = torch.__config__.show(); print(torch.__version__, "MKL" if "mkl" in c.lower() else "OpenBLAS" if "openblas" in c.lower() else "unknown")'], { encoding: 'utf8', timeout: 120000 });
+    if (r.error || r.status !== 0) return { skipped: `PyTorch is not importable by ${python}` };
+    const [torch, blas] = r.stdout.trim().split(/\s+/);
+    return { torch, blas };
+  }
   const r = spawnSync(PYTHON, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8', timeout: 60000 });
   if (r.error || r.status !== 0) return { skipped: `PyTorch is not importable by ${PYTHON} (apt-get install python3-torch libopenblas0-pthread)` };
   const alt = spawnSync('update-alternatives', ['--display', 'libblas.so.3-x86_64-linux-gnu'], { encoding: 'utf8' });
@@ -29,9 +37,28 @@ function torchInfo() {
   return { torch: r.stdout.trim(), blas, ...(/openblas/i.test(blas) ? {} : { warning: 'BLAS is not OpenBLAS: PyTorch runs ~4× slower and the comparison flatters us' }) };
 }
 
+/**
+ * The Python of pip's torch (.venv-torch/ in the repository), made with `python3 -m venv` and pip
+ * (the machine's pip configuration, e.g. a local wheel index) when it is missing; {python} or
+ * {skipped: reason}.
+ */
+function pipTorchPython(repo, say = () => {}) {
+  const dir = path.join(repo, '.venv-torch'), python = path.join(dir, 'bin', 'python');
+  const ok = () => spawnSync(python, ['-c', 'import torch, numpy'], { encoding: 'utf8', timeout: 120000 }).status === 0;
+  if (fs.existsSync(python) && ok()) return { python };
+  say('making .venv-torch (pip install torch numpy) for the pip-torch peer');
+  const base = ['python3', PYTHON].find(p => spawnSync(p, ['-c', 'import venv'], { encoding: 'utf8' }).status === 0);
+  if (!base) return { skipped: 'no python3 with venv to make .venv-torch' };
+  for (const cmd of [[base, '-m', 'venv', dir], [python, '-m', 'pip', 'install', '-q', '--retries', '0', 'torch', 'numpy']]) {
+    const r = spawnSync(cmd[0], cmd.slice(1), { encoding: 'utf8', timeout: 20 * 60 * 1000 });
+    if (r.status !== 0) return { skipped: `${cmd.slice(0, 4).join(' ')} failed: ${(r.stderr || String(r.error)).trim().split('\n').slice(-1)[0]}` };
+  }
+  return ok() ? { python } : { skipped: '.venv-torch made, but torch does not import' };
+}
+
 /** One peer_torch.py run: model 'mlp' | 'maxout' over the first `images` training images. */
-function runTorch(model, images, threads, mnistDir) {
-  const r = spawnSync(PYTHON, [path.join(PEER_DIR, 'peer_torch.py'), mnistDir, model, String(images), String(threads)],
+function runTorch(model, images, threads, mnistDir, python = PYTHON) {
+  const r = spawnSync(python, [path.join(PEER_DIR, 'peer_torch.py'), mnistDir, model, String(images), String(threads)],
     { encoding: 'utf8', timeout: 30 * 60 * 1000 });
   const out = lastJsonLine(r.stdout);
   if (!out) throw new Error(`peer_torch.py ${model} failed: ${(r.stderr || String(r.error)).trim().split('\n').slice(-3).join(' ')}`);
@@ -39,8 +66,8 @@ function runTorch(model, images, threads, mnistDir) {
 }
 
 /** One gemm_torch.py run: {seconds, gflops} of an (m×k)·(k×n) product with `threads` threads. */
-function runTorchGemm(m, k, n, threads, rounds) {
-  const r = spawnSync(PYTHON, [path.join(PEER_DIR, 'gemm_torch.py'), m, k, n, threads, rounds].map(String), { encoding: 'utf8', timeout: 5 * 60 * 1000 });
+function runTorchGemm(m, k, n, threads, rounds, python = PYTHON) {
+  const r = spawnSync(python, [path.join(PEER_DIR, 'gemm_torch.py'), m, k, n, threads, rounds].map(String), { encoding: 'utf8', timeout: 5 * 60 * 1000 });
   const out = lastJsonLine(r.stdout);
   if (!out) throw new Error(`gemm_torch.py failed: ${(r.stderr || String(r.error)).trim().split('\n').slice(-3).join(' ')}`);
   return out;
@@ -55,4 +82,4 @@ function runRawTfjs(repo, model, images) {
   return out;
 }
 
-module.exports = { torchInfo, runTorch, runTorchGemm, runRawTfjs, PYTHON };
+module.exports = { torchInfo, pipTorchPython, runTorch, runTorchGemm, runRawTfjs, PYTHON };

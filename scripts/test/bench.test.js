@@ -52,12 +52,16 @@ test('--quick on tiny sizes writes the JSON report and prints the tables', { tim
   assert.equal(j.sweep.points, 20); assert.equal(j.sweep.epsilons.length, 20); assert.equal(j.sweep.errors.length, 20);
   assert.equal(j.sweep.epsilons[0], 0); assert.equal(j.sweep.epsilons[19], 0.3);
 
-  assert.match(j.notebooks.skipped, /--quick/); assert.match(j.peer.skipped, /--quick/);
-  assert.equal(j.targets.length, 5);
+  assert.match(j.notebooks.skipped, /--quick/); assert.match(j.peer.skipped, /--quick/); assert.match(j.blasThreads.skipped, /--quick/);
+  // The native BLAS path: named in the header and measured against wasm when it is active.
+  const native = j.kernels.filter(k => /native/.test(k.name));
+  if (j.blas) { assert.match(r.stdout, new RegExp(`\\+ native BLAS \\(${j.blas}\\)`)); assert.equal(native.length, 4, 'native kernel rows'); } else assert.equal(native.length, 0);
+  assert.equal(j.targets.length, 7);
+  assert.deepEqual(j.targets.filter(t => t.limit === null).map(t => t.name.replace(/,.*/, '')), ['maxout training epoch', 'maxout FGSM over 10k test images'], 'the wasm path is shown, not judged');
   for (const t of j.targets) {
-    assert.ok(t.name && isNum(t.limit) && t.unit, JSON.stringify(t));
+    assert.ok(t.name && (isNum(t.limit) || t.limit === null) && t.unit, JSON.stringify(t));
     assert.ok(t.met === null || typeof t.met === 'boolean');
-    if (t.value === null || t.partial) assert.equal(t.met, null, 'not measured or partial → met is null');
+    if (t.value === null || t.partial || t.limit === null) assert.equal(t.met, null, 'not measured, partial or not judged → met is null');
   }
 });
 

@@ -4,7 +4,7 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend, swappedProducts, withoutFastKernels } from '../../src/internals';
+import { initBackend, swappedProducts, withoutFastKernels, withoutNativeBlas } from '../../src/internals';
 import { randomTensor } from '../helpers';
 
 let backend = '';
@@ -58,23 +58,27 @@ test('products computed as (Bᵀ·Aᵀ)ᵀ are bit-for-bit the plain ones, and o
   // A new weight matrix under a tape (a training step's forward product) and A·Wᵀ (an input gradient).
   const forward = (w: tf.Tensor2D) => tf.grad((x: tf.Tensor) => tf.sum(tf.square(tf.matMul(x as tf.Tensor2D, w))))(a);
   const inputGrad = () => tf.matMul(dy, big, false, true);
-  const s0 = swappedProducts();
-  const w1 = tf.clone(big), w2 = tf.clone(big);
-  const viaSwap = [forward(w1), inputGrad()];
-  assert.ok(swappedProducts() - s0 >= 2, `the forward product and A·Wᵀ took the transposed form (${swappedProducts() - s0} swaps)`);
-  const s1 = swappedProducts();
-  const plain = withoutFastKernels(() => [forward(w2), inputGrad()], 'swap');
-  assert.equal(swappedProducts(), s1, 'withoutFastKernels(…, "swap") turns it off');
-  for (let i = 0; i < 2; i++) assert.deepEqual(viaSwap[i].dataSync(), plain[i].dataSync(), `result ${i} bit-for-bit`);
-  // A W used twice under a tape (an adversarial step) or once for inference is then packed and
-  // reused; outside a tape nothing is swapped; nor when Aᵀ would be larger than B.
-  const gradW = (w: tf.Tensor2D) => tf.grad(v => tf.sum(tf.square(tf.matMul(a, v as tf.Tensor2D))))(w);   // needs no A·Wᵀ
-  const s2 = swappedProducts();
-  const second = gradW(w1);
-  assert.equal(swappedProducts(), s2 + 1, 'the second product with w1 under a tape is swapped');
-  const w3 = tf.clone(big);
-  const again = [gradW(w1), tf.matMul(a, w3), gradW(w3), tf.matMul(rand([512, 96], 15) as tf.Tensor2D, big, false, true)];
-  assert.equal(swappedProducts(), s2 + 1, 'no swap for a third use, for inference, after inference, or when Aᵀ is larger than B');
+  // The transposed form is part of the wasm route (with the native BLAS on, products skip it).
+  const { w1, w2, w3, second, viaSwap, plain, again } = withoutNativeBlas(() => {
+    const s0 = swappedProducts();
+    const w1 = tf.clone(big), w2 = tf.clone(big);
+    const viaSwap = [forward(w1), inputGrad()];
+    assert.ok(swappedProducts() - s0 >= 2, `the forward product and A·Wᵀ took the transposed form (${swappedProducts() - s0} swaps)`);
+    const s1 = swappedProducts();
+    const plain = withoutFastKernels(() => [forward(w2), inputGrad()], 'swap');
+    assert.equal(swappedProducts(), s1, 'withoutFastKernels(…, "swap") turns it off');
+    for (let i = 0; i < 2; i++) assert.deepEqual(viaSwap[i].dataSync(), plain[i].dataSync(), `result ${i} bit-for-bit`);
+    // A W used twice under a tape (an adversarial step) or once for inference is then packed and
+    // reused; outside a tape nothing is swapped; nor when Aᵀ would be larger than B.
+    const gradW = (w: tf.Tensor2D) => tf.grad(v => tf.sum(tf.square(tf.matMul(a, v as tf.Tensor2D))))(w);   // needs no A·Wᵀ
+    const s2 = swappedProducts();
+    const second = gradW(w1);
+    assert.equal(swappedProducts(), s2 + 1, 'the second product with w1 under a tape is swapped');
+    const w3 = tf.clone(big);
+    const again = [gradW(w1), tf.matMul(a, w3), gradW(w3), tf.matMul(rand([512, 96], 15) as tf.Tensor2D, big, false, true)];
+    assert.equal(swappedProducts(), s2 + 1, 'no swap for a third use, for inference, after inference, or when Aᵀ is larger than B');
+    return { w1, w2, w3, second, viaSwap, plain, again };
+  });
   const { here, cpu } = await onBoth(() => tf.matMul(dy, big, false, true));
   assertAllClose(here[0], cpu[0], 'A·Wᵀ vs the cpu backend');
   tf.dispose([a, dy, big, w1, w2, w3, second, ...viaSwap, ...plain, ...again]);
