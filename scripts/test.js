@@ -5,7 +5,9 @@
  *   2. register the kernel (scripts/env/kernel.js)             — stops here on failure
  *   3. type-check the scripts' JavaScript (tsc -p scripts, checkJs)
  *   4. output policy of committed notebooks (scripts/notebooks/check.js)
- *   5. unit tests: node --test on every lib/dist/test folder and scripts/test/*.test.js (not the browser test)
+ *   5. unit tests: node --test on every lib/dist/test folder and scripts/test/*.test.js (not the browser
+ *      test); when the native BLAS addon is built (native/), with AELAB_NATIVE=1, then the lib tests
+ *      once more with AELAB_NATIVE=0, so both paths of the matrix products are tested
  *   6. execute every notebook and export it to site/ (scripts/html/export.js: a failing cell fails the step;
  *      executed copies land in out/executed/)
  *   7. the browser test on that site (scripts/test/browser.test.js with AELAB_SITE_DIR=site), so
@@ -36,9 +38,17 @@ function testFiles(dir) {
     .sort().map(f => path.join(dir, f));
 }
 
+/** Whether the native BLAS addon is built and loads (native/build.js, run by npm ci's prepare). */
+function nativeBuilt() {
+  try { return !!require(path.join(REPO, 'native')).addon; } catch { return false; }
+}
+
 const node = process.execPath;
 const BROWSER_TEST = path.join('scripts', 'test', 'browser.test.js');
-const unitTests = [...testFiles('lib/dist/test'), ...(libOnly ? [] : testFiles('scripts/test'))].filter(f => f !== BROWSER_TEST);
+const libTests = testFiles('lib/dist/test');
+const unitTests = [...libTests, ...(libOnly ? [] : testFiles('scripts/test'))].filter(f => f !== BROWSER_TEST);
+// Both paths of the matrix products when the addon is built, unless AELAB_NATIVE=0 asks for wasm only.
+const bothPaths = process.env.AELAB_NATIVE !== '0' && nativeBuilt();
 const steps = [
   { name: 'build lib', cmd: [node, 'scripts/env/build.js'], required: true },
   ...(libOnly ? [] : [
@@ -49,8 +59,9 @@ const steps = [
   ]),
   // With no file arguments `node --test` would search the whole tree, so never call it without any.
   unitTests.length
-    ? { name: `unit tests (${unitTests.length} file(s))`, cmd: [node, '--test', '--test-reporter=spec', ...unitTests] }
+    ? { name: `unit tests (${unitTests.length} file(s))${bothPaths ? ', native BLAS (AELAB_NATIVE=1)' : ''}`, cmd: [node, '--test', '--test-reporter=spec', ...unitTests], env: bothPaths ? { AELAB_NATIVE: '1' } : {} }
     : { name: 'unit tests (no test files found)', cmd: [node, '-e', ''] },
+  ...(bothPaths && libTests.length ? [{ name: `lib unit tests on wasm alone (AELAB_NATIVE=0, ${libTests.length} file(s))`, cmd: [node, '--test', '--test-reporter=spec', ...libTests], env: { AELAB_NATIVE: '0' } }] : []),
   ...(quick || libOnly ? [] : [
     { name: 'notebooks: execute and export to site/', cmd: [node, 'scripts/html/export.js'] },
     { name: 'browser test of site/', cmd: [node, '--test', '--test-reporter=spec', BROWSER_TEST], env: { AELAB_SITE_DIR: 'site' } },
@@ -59,6 +70,7 @@ const steps = [
 
 const failed = [];
 const t0 = Date.now();
+if (!bothPaths) console.log(`test: lib tests run once, on wasm alone (${process.env.AELAB_NATIVE === '0' ? 'AELAB_NATIVE=0' : 'the native BLAS addon is not built: node native/build.js --verbose'}).`);
 for (const [i, step] of steps.entries()) {
   console.log(`\n=== step ${i + 1}/${steps.length}: ${step.name} ===`);
   const start = Date.now();
