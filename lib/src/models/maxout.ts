@@ -14,6 +14,9 @@ export function maxoutOp(z: tf.Tensor2D, pieces: number): tf.Tensor2D {
     throw new Error(`maxout: ${width} columns cannot be split into groups of ${pieces} pieces.`);
   }
   const units = width / pieces;
+  // Outside a gradient tape (inference, evaluation) the winners' index is never used: skip it.
+  const taping = (tf.engine().state as unknown as { gradientDepth: number }).gradientDepth > 0;
+  if (!taping) return tf.tidy(() => tf.max(tf.reshape(z, [-1, units, pieces]), 2) as tf.Tensor2D);
   const f = tf.customGrad(((x: tf.Tensor, save: tf.GradSaveFunc) => {
     const x3 = tf.reshape(x, [-1, units, pieces]);
     const winner = tf.argMax(x3, 2);
