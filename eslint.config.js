@@ -6,7 +6,7 @@ const tseslint = require('typescript-eslint');
 const globals = require('globals');
 
 module.exports = tseslint.config(
-  { ignores: ['node_modules/**', '**/dist/**', 'site/**', 'out/**', 'release/**', '.venv/**', '.jupyter/**', 'scripts/test/fixtures/**', 'scripts/html/template/**', 'native/build/**'] },
+  { ignores: ['node_modules/**', '**/dist/**', 'site/**', 'out/**', 'release/**', '.venv/**', '.jupyter/**', 'scripts/test/fixtures/**', 'scripts/html/template/**', 'native/build/**', '.venv-torch/**'] },
   js.configs.recommended,
   // Matching terminal escapes and control characters on purpose (ANSI colours, CSV/notebook hygiene).
   { rules: { 'no-control-regex': 'off', 'no-regex-spaces': 'off' } },

@@ -174,6 +174,7 @@ function peerComparison(ae, M, opt, fullTest, say) {
   if (debian.skipped) skipped.push(`Debian torch: ${debian.skipped}`);
   else peers.push({ id: 'debian', label: `Debian torch ${debian.torch} (${/openblas/i.test(debian.blas) ? 'OpenBLAS' : debian.blas})`, python: peer.PYTHON, ...debian });
   const pip = peer.pipTorchPython(REPO, say);
+  /** @type {{ torch?: string, blas?: string, warning?: string, skipped?: string }} */
   const pipInfo = pip.python ? peer.torchInfo(pip.python) : pip;
   if (pipInfo.skipped) skipped.push(`pip torch: ${pipInfo.skipped}`);
   else peers.push({ id: 'pip', label: `pip torch ${pipInfo.torch} (${pipInfo.blas})`, python: pip.python, ...pipInfo });

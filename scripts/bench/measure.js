@@ -55,7 +55,7 @@ function nativeKernels(rounds, fgsmImages) {
   const xb = tf.tensor2d(test.x.subarray(0, 128 * 784), [128, 784]), yb = tf.tensor1d(test.y.subarray(0, 128), 'int32');
   const x1k = tf.tensor2d(test.x.subarray(0, fgsmImages * 784), [fgsmImages, 784]), y1k = tf.tensor1d(test.y.subarray(0, fgsmImages), 'int32');
   const nets = [1, 2].map(() => ae.maxoutNetwork({ seed: 1 })), opts = [ae.adamOptimizer(1e-3), ae.adamOptimizer(1e-3)];
-  const step = i => () => tf.tidy(() => { opts[i].minimize(() => tf.mean(ae.lossFromLogits('softmax', nets[i].net.apply(xb, { training: true }), yb, 10)), true).dataSync(); });
+  const step = i => () => tf.tidy(() => { opts[i].minimize(() => tf.mean(ae.lossFromLogits('softmax', /** @type {tf.Tensor2D} */ (nets[i].net.apply(xb, { training: true })), yb, 10)), true).dataSync(); });
   const st = interleaved({ native: step(0), wasm: wasm(step(1)) }, rounds);
   out.push({ name: `maxout training step, batch 128: native ${blas}`, ms: r3(st.native), baselineMs: r3(st.wasm), baseline: 'wasm with all our speed-ups' });
   const fgsm = () => tf.tidy(() => { ae.rawFgsm(nets[0], x1k, y1k, 0.25, 1).dataSync(); });
@@ -63,7 +63,7 @@ function nativeKernels(rounds, fgsmImages) {
   out.push({ name: `FGSM on ${fgsmImages} images, maxout: native ${blas}`, ms: r3(fg.native), baselineMs: r3(fg.wasm), baseline: 'wasm with all our speed-ups' });
   opts.forEach(o => o.dispose()); nets.forEach(n => n.net.dispose());
   tf.dispose([x, W, dy, xb, yb, x1k, y1k]);
-  for (const k of out) k.speedup = Math.round(k.baselineMs / k.ms * 100) / 100;
+  for (const k of out) /** @type {Record<string, any>} */ (k).speedup = Math.round(k.baselineMs / k.ms * 100) / 100;
   return out;
 }
 

@@ -41,6 +41,9 @@ function torchInfo(python = PYTHON) {
  * The Python of pip's torch (.venv-torch/ in the repository), made with `python3 -m venv` and pip
  * (the machine's pip configuration, e.g. a local wheel index) when it is missing; {python} or
  * {skipped: reason}.
+ * @param {string} repo
+ * @param {(line: string) => void} [say]
+ * @returns {{ python?: string, skipped?: string }}
  */
 function pipTorchPython(repo, say = () => {}) {
   const dir = path.join(repo, '.venv-torch'), python = path.join(dir, 'bin', 'python');

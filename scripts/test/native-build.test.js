@@ -1,13 +1,13 @@
 // native/build.js, run by npm ci's prepare: a failed build of the optional BLAS addon is one line
 // of notice and exit status 0 (npm ci goes on), AELAB_NATIVE=0 skips it. Runs on a copy of native/.
 'use strict';
-const test = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert');
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { REPO } = require('../kernel');
+const { REPO } = require('../env/paths');
 
 function copyOfNative() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aelab-native-'));

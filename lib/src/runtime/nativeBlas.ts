@@ -6,7 +6,7 @@
  * `cblas_sgemm`. The addon reads the operands and writes the product in place, on a Float32Array
  * view of the wasm heap at the tensors' memory offsets (a SharedArrayBuffer with wasm threads):
  * nothing is copied. Results equal wasm's within float rounding (the BLAS sums in another order),
- * not bit for bit (lib/test/nativeBlas.test.ts runs both paths on the same inputs).
+ * not bit for bit (lib/test/runtime/nativeBlas.test.ts runs both paths on the same inputs).
  *
  * AELAB_NATIVE=0 keeps everything on wasm; AELAB_NATIVE=1 makes a missing addon an error (CI);
  * unset: native when the addon loads. AELAB_BLAS_THREADS=n sets the BLAS's threads (default 1:
