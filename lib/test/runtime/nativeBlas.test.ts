@@ -6,16 +6,14 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend, rng, nativeBlas, nativeBlasMode, nativeProducts, withoutNativeBlas, blasThreadCount, setBlasThreads } from '../../src/internals';
+import { initBackend, nativeBlas, nativeBlasMode, nativeProducts, withoutNativeBlas, blasThreadCount, setBlasThreads } from '../../src/internals';
+import { randomTensor } from '../helpers';
 
 process.env.AELAB_WASM_THREADS ??= '2';   // the threaded build: its heap is shared memory
 let backend = '';
 before(async () => { backend = await initBackend(); });
 
-const rand = (shape: number[], seed: number) => {
-  const r = rng(seed);
-  return tf.tensor(Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => r() * 2 - 1), shape);
-};
+const rand = (shape: number[], seed: number) => randomTensor(shape, seed);
 
 /** Why the native path can't be tested here, or null when it can. */
 function unavailable(): string | null {
