@@ -67,6 +67,9 @@ const PATTERNS = [
   { kind: 'fraction', re: /\b(?:about|roughly|nearly|almost|more than|less than|over|under|around|only|just)\s+((?:a|one|two|three)\s+(?:half|halves|third|thirds|quarter|quarters|fifth|fifths|tenth|tenths)|half)\b/gi },
   { kind: 'in ten', re: /\b((?:one|two|three|four|five|six|seven|eight|nine)\s+(?:\w+\s+)?in\s+ten)\b/gi },
 ];
+// Line breaks inside a phrase ("at\n  least") match like spaces.
+for (const p of PATTERNS) p.re = new RegExp(p.re.source.replace(/ /g, String.raw`\s+`), p.re.flags);
+
 /** Words that make a sentence state a bound (so a matching literal in the code can cover its number). */
 const BOUND_WORDS = /at least|at most|within|no more than|no less than|[≤≥]|\\[lg]eq?\b|\bbars?\b|tolerance|\bmust\b|\bbelow\b|\babove\b|exceed|beyond|more than|less than|fewer than|\bbetween\b|\bunder\b|\bover\b|up to|threshold/i;
 
@@ -194,11 +197,13 @@ function uncoveredNumbers(nb) {
           if (kind === 'factor' && Number.isNaN(value)) continue;   // "a factor of safety"
           if (!Number.isNaN(value)) {
             const percentLike = kind === 'percentage';
-            if (kind === 'comparison' && Number.isInteger(value) && Math.abs(value) <= 10) continue;  // "at least 3 runs", "ε > 0"
+            if (kind === 'comparison' && Number.isInteger(value) && Math.abs(value) <= 10) continue;
+            if (kind === 'approximate' && value === 0) continue;   // "random ≈ 0": the expectation, not a measurement  // "at least 3 runs", "ε > 0"
             const candidates = percentLike ? [value / 100] : [value];
-            const marked = SOURCE_MARKER.test(s.text);
+            const flat = s.text.replace(/\s+/g, ' ');
+            const marked = SOURCE_MARKER.test(flat);
             if (marked && PAPER_NUMBERS.some(p => close(p, value) || (!percentLike && close(p, value * 100)))) continue;
-            if (BOUND_WORDS.test(s.text) && literals.some(l => candidates.some(v => close(l, v) || close(l, -v)))) continue;
+            if (BOUND_WORDS.test(flat) && literals.some(l => candidates.some(v => close(l, v) || close(l, -v)))) continue;
             if (derived.values.some(d => candidates.some(v => close(d, v)))) continue;
           }
           findings.push({ cell: index + 1, id: cell.id, kind, text: m[0].trim(), context: s.text.replace(/\s+/g, ' ').trim().slice(0, 160) });
