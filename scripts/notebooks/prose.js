@@ -190,6 +190,8 @@ function uncoveredNumbers(nb) {
           if (seen.has(pos)) continue;
           seen.add(pos);
           if (inQuote(pos)) continue;
+          // "a 95 % interval", "the 95 % sampling band": a confidence level, not a measurement
+          if (kind === 'percentage' && /^\s*(?:(?:two-sided|binomial|Wilson)\s+)*(?:confidence|interval|sampling|band|Wilson)/i.test(s.text.slice(m.index + m[0].length))) continue;
           const words = m[1].toLowerCase();
           const asWords = kind === 'fraction' || kind === 'in ten';
           const big = { hundred: 100, thousand: 1000, million: 1e6 }[words.replace(/^(a|one) /, '')];
