@@ -54,7 +54,7 @@ function wordValue(words) {
   const count = w.length > 1 ? (w[0] === 'a' ? 1 : WORD_NUMBERS[w[0]] ?? NaN) : 1;
   return count * unit;
 }
-const NUM = String.raw`[-−+]?(?:\d+(?:[.,]\d{3})*(?:\.\d+)?|\.\d+)(?:\s*(?:\\times|×)\s*10\^\{?[-−]?\d+\}?|e[-−]?\d+)?`;
+const NUM = String.raw`(?<![A-Za-z][-‑]?)(?<![\d.])[-−+]?(?:\d+(?:[.,]\d{3})*(?:\.\d+)?|\.\d+)(?:\s*(?:\\times|×)\s*10\^\{?[-−]?\d+\}?|e[-−]?\d+)?`;
 /** Patterns of a number that reads as measured; group 1 is the number (or the words). */
 const PATTERNS = [
   { kind: 'percentage', re: new RegExp(String.raw`(${NUM})\s*(?:\\?%|per ?cent\b|pp\b|points?\b)`, 'g') },
@@ -142,7 +142,7 @@ function readableText(markdown) {
     .replace(/<!--[\s\S]*?-->/g, m => ' '.repeat(m.length))
     .replace(/`[^`\n]*`/g, m => ' '.repeat(m.length))
     .replace(/\]\([^)\s]*\)/g, m => ' '.repeat(m.length))
-    .replace(/\b(?:et al|e\.g|i\.e|cf|Fig|Figs|vs|approx)\./g, m => m.replace(/\./g, '∙'));
+    .replace(/\b(?:et\s+al|e\.g|i\.e|cf|Fig|Figs|vs|approx)\./g, m => m.replace(/\./g, '∙'));
 }
 
 /** Sentences of a text: ends at . ! ? ; or a blank line, not inside a decimal number. */
