@@ -7,9 +7,9 @@
  *   1. the paper's (or a cited paper's) number, marked as such: inside a quote (a `>` block or "…"),
  *      or in a sentence that names its source (paper, §, Fig., Table, et al.) and listed in
  *      PAPER_NUMBERS below;
- *   2. a bound, setting or asserted value of the notebook's own code: the same value appears as a
- *      numeric literal in a code cell (comments and strings do not count), a percentage p matching
- *      p or p/100;
+ *   2. a bound, setting or asserted value of the notebook's own code, stated as one: a bound word
+ *      ("at least", "within", "≤", "bar", ...) shortly before it, and the same value as a numeric literal
+ *      in a code cell (comments and strings do not count), a percentage p matching p/100;
  *   3. exact arithmetic, declared in the cell as `<!-- derived: 13 = 0.05*255; 0.13 = 100/784 -->`,
  *      which this check evaluates (so a wrong declaration fails too).
  * Anything else is printed from the run instead (a Markdown display from code, `ae.showMarkdown`).
@@ -205,7 +205,8 @@ function uncoveredNumbers(nb) {
             const flat = s.text.replace(/\s+/g, ' ');
             const marked = SOURCE_MARKER.test(flat);
             if (marked && PAPER_NUMBERS.some(p => close(p, value) || (!percentLike && close(p, value * 100)))) continue;
-            if (BOUND_WORDS.test(flat) && literals.some(l => candidates.some(v => close(l, v) || close(l, -v)))) continue;
+            const before = s.text.slice(0, m.index + m[0].indexOf(m[1])).replace(/\s+/g, ' ').slice(-40);
+            if (BOUND_WORDS.test(before) && literals.some(l => candidates.some(v => close(l, v) || close(l, -v)))) continue;
             if (derived.values.some(d => candidates.some(v => close(d, v)))) continue;
           }
           findings.push({ cell: index + 1, id: cell.id, kind, text: m[0].trim(), context: s.text.replace(/\s+/g, ' ').trim().slice(0, 160) });
