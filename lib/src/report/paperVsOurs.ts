@@ -157,8 +157,8 @@ const VERDICT_STYLE: TableOptions['cellStyle'] = (col, v) => {
 };
 
 const VERDICT_NOTE = 'Verdicts. reproduced: within the tolerance stated from the paper (for an error rate: within the 95 % sampling band of the ' +
-  "paper's rate); direction only: our bar for the paper's claim holds, its number is not matched; not reproduced: neither. " +
-  'Intervals: 95 % Wilson score intervals.';
+  "paper's rate), or, for a row without a paper number, the claim's bar holds; direction only: our bar for the paper's claim holds, " +
+  'its number is not matched; not reproduced: neither. Intervals: 95 % Wilson score intervals.';
 
 /**
  * Shows the paper-vs-ours table (a verdict per row) and returns it as a DataFrame with the raw
