@@ -163,7 +163,7 @@ if (require.main === module) {
     for (const p of problems) console.log(`check-notebooks: ${path.relative(REPO, f)} ${p}`);
   }
   // The prose check: no hand-typed measured number in the lecture notebooks' Markdown.
-  const { proseReport, isLectureNotebook } = require('./notebooks/prose');
+  const { proseReport, isLectureNotebook } = require('./prose');
   let proseBad = 0, skipped = [];
   for (const f of files.filter(isLectureNotebook)) {
     let nb;
