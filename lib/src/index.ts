@@ -49,13 +49,13 @@ export {
 // viz: figures and pictures.
 export {
   Figure, PALETTE, show, Series, lineChart, ErrorCurve, errorVsEpsilon, heatmap, sliderFigure,
-  imageGrid, perturbationImages, weightGrid, histogram, epsilonExplorer, fgsmTriptych, displayHtml, grayPng, digitStrip,
+  imageGrid, perturbationImages, weightGrid, histogram, epsilonExplorer, fgsmTriptych, displayHtml, showMarkdown, grayPng, digitStrip,
 } from './viz';
 
 // report: tables, the paper next to ours, results as CSV.
 export {
-  showTable, toRows, toDataFrame, formatPercent, PaperRow, paperVsOurs, assertMatchesPaper,
-  writeResultsCsv, readResultsCsv,
+  showTable, toRows, toDataFrame, formatPercent, PaperRow, Verdict, paperVsOurs, assertMatchesPaper, checkAgainstPaper,
+  wilsonInterval, samplingBand, writeResultsCsv, readResultsCsv,
 } from './report';
 
 // training: the loop, the paper's objectives, progress.

@@ -162,7 +162,7 @@ test('every exported page works offline and shows its plots, math, tables and ba
           if (want.paperTable) {
             assert.ok(paper.length > 0, 'the notebook calls paperVsOurs but the page has no paper-vs-ours table');
             for (const tb of paper) {
-              assert.ok(tb.rows > 0 && tb.header.includes('result'), `paper-vs-ours table: ${JSON.stringify(tb)}`);
+              assert.ok(tb.rows > 0 && tb.header.includes('verdict'), `paper-vs-ours table: ${JSON.stringify(tb)}`);
             }
           }
         }

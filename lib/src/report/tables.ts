@@ -42,6 +42,8 @@ export interface TableOptions {
   maxRows?: number;
   /** Extra CSS for one cell of the HTML table, e.g. a colour for pass/fail. */
   cellStyle?: (column: string, value: Cell) => string | undefined;
+  /** A note under the table (e.g. what its verdicts mean). */
+  footnote?: string;
 }
 
 /** True for a danfojs DataFrame (checked by shape, so two danfojs copies still work). */
@@ -107,7 +109,8 @@ export function tableHtml(data: DataFrame | Row[], opts: TableOptions = {}): str
   const note = more > 0 ? `<tr><td colspan="${cols.length}" style="color:#666">… ${more} more rows</td></tr>` : '';
   return `<div class="aelab-table-block">${caption}` +
     `<table class="aelab-table${opts.className ? ' ' + opts.className : ''}" style="border-collapse:collapse;font-variant-numeric:tabular-nums;margin:2px 0 6px">` +
-    `<thead><tr>${th}</tr></thead><tbody>\n${body}${note}</tbody></table></div>` +
+    `<thead><tr>${th}</tr></thead><tbody>\n${body}${note}</tbody></table>` +
+    (opts.footnote ? `<div class="aelab-table-note" style="color:#555;font-size:90%;max-width:60em;margin:0 0 6px">${escapeHtml(opts.footnote)}</div>` : '') + '</div>' +
     '<style>.aelab-table th,.aelab-table td{padding:3px 10px;border-bottom:1px solid #ddd}.aelab-table thead th{border-bottom:2px solid #888}</style>';
 }
 
@@ -118,6 +121,7 @@ export function tableText(data: DataFrame | Row[], opts: TableOptions = {}): str
   const line = (texts: string[]) => texts.map((t, j) => t.padEnd(widths[j])).join('  ').trimEnd();
   const out = [line(cols), widths.map(w => '-'.repeat(w)).join('  '), ...cells.map(r => line(r.map(c => c.text)))];
   if (more > 0) out.push(`… ${more} more rows`);
+  if (opts.footnote) out.push(opts.footnote);
   return (opts.caption ? opts.caption + '\n' : '') + out.join('\n');
 }
 

@@ -9,6 +9,7 @@ import * as path from 'path';
 export interface NotebookDisplay {
   html(s: string): void;
   text(s: string): void;
+  markdown?(s: string): void;
 }
 
 interface TslabModule {
@@ -75,6 +76,20 @@ export function displayHtml(html: string, fallbackText?: string): boolean {
   return false;
 }
 
+/**
+ * Shows Markdown (math included) as a cell output, so prose that states a measured number prints it
+ * from the value: `ae.showMarkdown(\`fooled on ${ae.formatPercent(err)} of the images\`)`. Outside a
+ * notebook prints the Markdown text.
+ * @see notebooks/01-linear-explanation.ipynb
+ */
+export function showMarkdown(markdown: string): void {
+  if (typeof markdown !== 'string') throw new Error(`showMarkdown: expected a Markdown string, got ${typeof markdown}.`);
+  const tslab = tslabModule();
+  if (tslab && tslab.display.markdown) tslab.display.markdown(markdown);
+  else if (tslab) tslab.display.html(markdown);
+  else console.log(markdown);
+}
+
 /** A notebook output that can be overwritten in place, or null outside a notebook. */
 export function newNotebookDisplay(): NotebookDisplay | null {
   const tslab = tslabModule();
@@ -98,6 +113,7 @@ export function setNotebookDisplayForTests(sink: ((html: string, displayId: numb
   const make = (id: number | null): NotebookDisplay => ({
     html: (s: string) => sink(s, id),
     text: (s: string) => sink(s, id),
+    markdown: (s: string) => sink(s, id),
   });
   override = { display: make(null), newDisplay: () => make(++next) };
 }

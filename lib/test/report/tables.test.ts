@@ -8,7 +8,7 @@ import { inspect } from 'util';
 import {
   formatCell, formatPercent, tableHtml, tableText, toDataFrame, toRows, showTable, danfo,
   toCsv, parseCsv, writeResultsCsv, readResultsCsv, checkAgainstPaper, paperVsOurs, paperVsOursHtml,
-  assertMatchesPaper, PaperRow,
+  assertMatchesPaper, PaperRow, wilsonInterval, samplingBand, showMarkdown,
 } from '../../src/internals';
 import { setNotebookDisplayForTests } from '../../src/viz/display';
 
@@ -83,36 +83,83 @@ const ROWS: PaperRow[] = [
   { quantity: 'epochs', paper: null, ours: 12, atMost: 10 },
 ];
 
-test('paperVsOurs logic: tolerance is two-sided, atMost/atLeast one-sided, NaN fails', () => {
+test('paperVsOurs verdicts: tolerance → reproduced, bar only → direction only, NaN never passes', () => {
   const v = checkAgainstPaper(ROWS);
+  assert.deepEqual(v.map(c => c.verdict), ['reproduced', 'not reproduced', 'direction only', 'not reproduced']);
   assert.deepEqual(v.map(c => c.pass), [true, false, true, false]);
   assert.ok(Math.abs(v[0].difference! - -0.023) < 1e-12);
   assert.equal(v[3].difference, null);
-  assert.equal(v[0].bar, '±3.0 pp');
+  assert.equal(v[0].bar, 'reproduced: ±3.0 pp');
   assert.equal(v[2].bar, '≥ 90.0%');
-  assert.equal(checkAgainstPaper([{ quantity: 'edge', paper: 0.5, ours: 0.53, tolerance: 0.03, unit: '%' }])[0].pass, true, 'exactly on the bar passes');
+  assert.equal(checkAgainstPaper([{ quantity: 'edge', paper: 0.5, ours: 0.53, tolerance: 0.03, unit: '%' }])[0].verdict, 'reproduced', 'exactly on the tolerance is reproduced');
   assert.equal(checkAgainstPaper([{ quantity: 'nan', paper: 0.5, ours: NaN, tolerance: 1 }])[0].pass, false);
+  assert.equal(checkAgainstPaper([{ quantity: 'within, bar fails', paper: 0.5, ours: 0.5, tolerance: 0.1, atLeast: 0.6 }])[0].verdict, 'not reproduced');
+  assert.equal(checkAgainstPaper([{ quantity: 'claim holds', paper: null, ours: 0.7, atLeast: 0.6 }])[0].verdict, 'reproduced', 'a claim without a number: its bar');
   assert.throws(() => checkAgainstPaper([{ quantity: 'x', paper: 1, ours: 1 }]), /states no bar/);
   assert.throws(() => checkAgainstPaper([{ quantity: 'x', paper: 89.4, ours: 0.9, tolerance: 1, unit: '%' }]), /as fractions/);
   assert.throws(() => checkAgainstPaper([{ quantity: 'x', paper: null, ours: 1, tolerance: 1 }]), /needs a paper number/);
+  assert.throws(() => checkAgainstPaper([{ quantity: 'x', paper: 0.5, ours: 0.5, n: 10.5, unit: '%' }]), /positive whole number/);
+  assert.throws(() => checkAgainstPaper([{ quantity: 'x', paper: 0.5, ours: 0.5, n: 10 }]), /unit '%'/);
 });
 
-test('paperVsOurs shows a pass/FAIL table, returns raw numbers, and assertMatchesPaper throws on drift', () => {
-  const html = paperVsOursHtml(ROWS);
+test("error rates: a 95 % Wilson interval, and the paper's sampling band as the tolerance", () => {
+  // Wilson 95 % for 8/10 (Newcombe 1998, Table I: 0.4902–0.9433) and 0/10 (0–0.2775).
+  const [lo, hi] = wilsonInterval(0.8, 10);
+  assert.ok(Math.abs(lo - 0.4902) < 1e-4 && Math.abs(hi - 0.9433) < 1e-4, `${lo} ${hi}`);
+  const [lo0, hi0] = wilsonInterval(0, 10);
+  assert.ok(lo0 === 0 && Math.abs(hi0 - 0.2775) < 1e-4, `${lo0} ${hi0}`);
+  assert.throws(() => wilsonInterval(1.2, 10), /0 ≤ p ≤ 1/);
+  // The paper's 89.4 % on 10 000 images against ours on 2000: band 1.96·√(.894·.106·(1/2000 + 1/10000)).
+  const band = 1.959963984540054 * Math.sqrt(0.894 * 0.106 * (1 / 2000 + 1 / 10000));
+  assert.ok(Math.abs(samplingBand(0.894, 2000) - band) < 1e-15);
+  const [inside, outside, dirOnly] = checkAgainstPaper([
+    { quantity: 'inside', paper: 0.894, ours: 0.894 + 0.9 * band, n: 2000, unit: '%' },
+    { quantity: 'outside', paper: 0.894, ours: 0.894 + 1.1 * band, n: 2000, unit: '%' },
+    { quantity: 'outside, bar holds', paper: 0.894, ours: 0.95, n: 2000, atLeast: 0.85, unit: '%' },
+  ]);
+  assert.equal(inside.verdict, 'reproduced');
+  assert.equal(outside.verdict, 'not reproduced');
+  assert.equal(dirOnly.verdict, 'direction only');
+  assert.deepEqual(inside.interval, wilsonInterval(inside.ours, 2000));
+  assert.match(inside.bar, /reproduced: ±\d\.\d+ pp \(95 % sampling\)/);
+});
+
+test('paperVsOurs shows a verdict table with intervals, returns raw numbers, and assertMatchesPaper throws on drift', () => {
+  const html = paperVsOursHtml([...ROWS, { quantity: 'rate', paper: 0.2, ours: 0.25, n: 100, atLeast: 0.1, unit: '%' }]);
   assert.match(html, /class="aelab-table aelab-paper-vs-ours"/);
   assert.match(html, /89\.4%/);
   assert.match(html, /−2\.3 pp/);
-  assert.equal(html.match(/>pass</g)!.length, 2);
-  assert.equal(html.match(/>FAIL</g)!.length, 2);
+  assert.match(html, /<th[^>]*>verdict<\/th>/);
+  assert.match(html, /95 % interval \(Wilson\)/);
+  assert.match(html, /aelab-table-note/);
+  assert.equal(html.match(/>reproduced</g)!.length, 2, 'within the sampling band of 20 % at n = 100');
+  assert.equal(html.match(/>direction only</g)!.length, 1);
+  assert.equal(html.match(/>not reproduced</g)!.length, 2);
   const shown: string[] = [];
   setNotebookDisplayForTests(h => shown.push(h));
   let df;
   try { df = paperVsOurs(ROWS, { caption: 'Table 1' }); } finally { setNotebookDisplayForTests(undefined); }
   assert.equal(shown.length, 1);
   assert.match(shown[0], /Table 1/);
-  assert.deepEqual(df.columns, ['quantity', 'unit', 'paper', 'ours', 'difference', 'bar', 'pass']);
+  assert.deepEqual(df.columns, ['quantity', 'unit', 'paper', 'ours', 'low', 'high', 'difference', 'bar', 'verdict', 'pass']);
   assert.deepEqual(toRows(df).map(r => r.pass), [true, false, true, false]);
   assert.throws(() => assertMatchesPaper(ROWS), (e: Error) =>
-    /2 of 4 reproduced numbers are outside their bar/.test(e.message) && /shallow softmax/.test(e.message) && !/maxout error/.test(e.message));
+    /2 of 4 reproduced numbers changed their verdict/.test(e.message) && /shallow softmax/.test(e.message) && !/maxout error/.test(e.message));
   assert.doesNotThrow(() => assertMatchesPaper([ROWS[0], ROWS[2]]));
+});
+
+test('expect: a row known not to reproduce passes while it stays so, and fails loudly when it changes', () => {
+  const row: PaperRow = { quantity: 'adv. training lowers clean error', paper: 0.0084, ours: 0.0163, atMost: 0.012, expect: 'not reproduced', unit: '%' };
+  assert.doesNotThrow(() => assertMatchesPaper([row]));
+  assert.match(paperVsOursHtml([row]), />not reproduced</);
+  assert.throws(() => assertMatchesPaper([{ ...row, ours: 0.011 }]), /direction only, expected not reproduced/);
+  assert.match(paperVsOursHtml([{ ...row, ours: 0.011 }]), /direction only \(expected not reproduced\)/);
+});
+
+test('showMarkdown displays Markdown in a notebook and prints it elsewhere', () => {
+  const shown: string[] = [];
+  setNotebookDisplayForTests(h => shown.push(h));
+  try { showMarkdown('fooled on **92.0 %**'); } finally { setNotebookDisplayForTests(undefined); }
+  assert.deepEqual(shown, ['fooled on **92.0 %**']);
+  assert.throws(() => showMarkdown(42 as unknown as string), /expected a Markdown string/);
 });
