@@ -22,7 +22,7 @@ export {
 // models: classifiers, the paper's architectures, saved models.
 export {
   Classifier, Head, logits, probabilities, predict, loss, lossFromLogits, inputGradient,
-  ModelOptions, DeepOptions, logisticRegression, softmaxRegression, maxoutNetwork, reluMlp, rbfNetwork,
+  ModelOptions, DeepOptions, logisticRegression, softmaxRegression, maxoutNetwork, reluMlp, rbfNetwork, tanhMlp, ensembleClassifier,
   ModelMeta, modelDir, saveClassifier, loadClassifier, readModelMeta,
 } from './models';
 
@@ -44,6 +44,9 @@ export {
   worstCasePerturbation, linearScoreChange, maxLinearScoreChange, taylorLossChange,
   FilterBank, firstLayerFilters, filterAt, unitFilters, windowEnergy, roughness, maskEnergy, filterStats, pieceWinRates,
   quantile, median, l1Norm, cosine,
+  Interval, PairedDifference, Z95, binomialInterval, errorInterval, pairedErrorDifference, meanInterval,
+  layerOutputs, saturationShares, SaturationShares, smoothGrad, SmoothGradOptions, strokeShare,
+  gaussianNoiseImages, rubbishConfidence, RubbishReport, sharedFgsmPerturbation, addPerturbation,
 } from './measures';
 
 // viz: figures and pictures.

@@ -18,3 +18,8 @@ export * from './sweep';
 export * from './targeted';
 export * from './transfer';
 export * from './wrongRegion';
+export * from './intervals';
+export * from './preActivations';
+export * from './rubbish';
+export * from './smoothGrad';
+export * from './universal';

@@ -19,8 +19,9 @@ export interface ModelOptions {
   name?: string;
 }
 
-const dense = (units: number, seed: number, name: string, inputSize?: number) => tf.layers.dense({
-  units, name, kernelInitializer: tf.initializers.glorotUniform({ seed }),
+const dense = (units: number, seed: number, name: string, inputSize?: number, initRange?: number) => tf.layers.dense({
+  units, name, kernelInitializer: initRange === undefined ? tf.initializers.glorotUniform({ seed })
+    : tf.initializers.randomUniform({ minval: -initRange, maxval: initRange, seed }),
   ...(inputSize ? { inputShape: [inputSize] } : {}),
 });
 
@@ -49,6 +50,8 @@ export interface DeepOptions extends ModelOptions {
   inputDropout?: number;
   hiddenDropout?: number;
   classes?: number;
+  /** Kernels drawn uniformly from [−r, r] (pylearn2's `irange`; the maxout recipe uses .005) instead of Glorot. */
+  initRange?: number;
 }
 
 /** The paper's maxout network: `layers` maxout layers of `units` × `pieces`, dropout, softmax. */
@@ -56,8 +59,18 @@ export function maxoutNetwork(o: DeepOptions & { pieces?: number }): Classifier 
   const units = o.units ?? 240, pieces = o.pieces ?? 5;
   checkPositiveInt(pieces, 'pieces');
   return deepNet(o, 'maxout', (i, seed) => [
-    dense(units * pieces, seed, `linear${i}`),
+    dense(units * pieces, seed, `linear${i}`, undefined, o.initRange),
     new Maxout({ pieces, name: `maxout${i}` }),
+  ]);
+}
+
+/** A tanh MLP of the same width (the lecture's "carefully tuned" saturating network). */
+export function tanhMlp(o: DeepOptions): Classifier {
+  const units = o.units ?? 240;
+  return deepNet(o, 'tanh', (i, seed) => [
+    // A separate activation layer, so the pre-activations are the output of layer `linear${i}`.
+    dense(units, seed, `linear${i}`, undefined, o.initRange),
+    tf.layers.activation({ activation: 'tanh', name: `tanh${i}` }),
   ]);
 }
 
@@ -80,7 +93,8 @@ function deepNet(o: DeepOptions, kind: string, hidden: (i: number, seed: number)
     layers.push(...hidden(i, childSeed(o.seed, `w${i}`)));
     if (pHid > 0) layers.push(new SeededDropout({ rate: pHid, seed: childSeed(o.seed, `drop${i}`), name: `dropout${i}` }));
   }
-  layers.push(dense(c, childSeed(o.seed, 'out'), 'logits'));
+  if (o.initRange !== undefined && !(o.initRange > 0)) throw new Error(`initRange = ${o.initRange}: expected a positive number (e.g. .005).`);
+  layers.push(dense(c, childSeed(o.seed, 'out'), 'logits', undefined, o.initRange));
   const name = o.name ?? kind;
   const net = tf.sequential({ name, layers });
   return { name, head: 'softmax', net, inputSize: d, classes: c };

@@ -8,3 +8,4 @@ export * from './dropout';
 export * from './maxout';
 export * from './persistence';
 export * from './rbf';
+export * from './ensemble';

@@ -5,3 +5,5 @@
 export * from './objectives';
 export * from './progress';
 export * from './train';
+export * from './noiseTraining';
+export * from './sgdRecipe';

@@ -15,6 +15,7 @@ import { adversarialObjective, l1Penalty, logisticAdversarialLoss } from './obje
 import { rawFgsm, fgsmDataset } from '../attacks/fgsm';
 import { evaluate } from '../measures/evaluate';
 import { adamOptimizer } from '../runtime/fusedAdam';
+import { applyMaxColumnNorm, decayedLearningRate, denseKernels, momentumAt, MomentumRamp, setMomentum } from './sgdRecipe';
 
 export interface TrainOptions {
   seed: number;
@@ -22,10 +23,16 @@ export interface TrainOptions {
   batchSize?: number;
   optimizer?: 'adam' | 'sgd';
   learningRate?: number;
-  /** SGD momentum (default .9). */
-  momentum?: number;
-  /** 'cosine' anneals the learning rate to 0 over all epochs; default 'constant'. */
-  schedule?: 'constant' | 'cosine';
+  /** SGD momentum (default .9), or a linear ramp over epochs (the maxout recipe's .5 → .7). */
+  momentum?: number | MomentumRamp;
+  /**
+   * 'cosine' anneals the learning rate to 0 over all epochs; 'exponential' divides it by
+   * `decay.factor` after every update (never below `decay.minLearningRate`); default 'constant'.
+   */
+  schedule?: 'constant' | 'cosine' | 'exponential';
+  decay?: { factor: number; minLearningRate?: number };
+  /** Max-norm constraint: after every update, dense-kernel columns longer than this are scaled back to it. */
+  maxColumnNorm?: number;
   /** Measured after every epoch; needed for early stopping. */
   validation?: Dataset;
   /** Stop after `patience` epochs without a new best; restores the best weights. */
@@ -83,7 +90,12 @@ export function train(clf: Classifier, data: Dataset, o: TrainOptions): History 
   if (o.logisticAdversarialEpsilon !== undefined) checkEpsilon(o.logisticAdversarialEpsilon, 'logisticAdversarialEpsilon');
   if (o.earlyStopping && !o.validation) throw new Error('train: earlyStopping needs a validation set (options.validation).');
   const lr0 = o.learningRate ?? (o.optimizer === 'sgd' ? 0.05 : 1e-3);
-  const opt = o.optimizer === 'sgd' ? tf.train.momentum(lr0, o.momentum ?? 0.9) : adamOptimizer(lr0);
+  if (o.schedule === 'exponential' && !o.decay) throw new Error("train: schedule 'exponential' needs options.decay ({ factor, minLearningRate }).");
+  if (o.optimizer !== 'sgd' && typeof o.momentum === 'object') throw new Error("train: a momentum ramp needs optimizer: 'sgd'.");
+  const opt = o.optimizer === 'sgd' ? tf.train.momentum(lr0, momentumAt(o.momentum ?? 0.9, 1)) : adamOptimizer(lr0);
+  const constrained = o.maxColumnNorm !== undefined ? denseKernels(clf) : [];
+  if (o.maxColumnNorm !== undefined) applyMaxColumnNorm(constrained, o.maxColumnNorm);
+  let updates = 0;
   // tfjs's SGD/momentum step uses a scalar cached by setLearningRate; Adam reads .learningRate.
   // (`instanceof` cannot tell them apart: tfjs optimizers match any optimizer by duck typing.)
   const setLr = (lr: number) => {
@@ -100,14 +112,17 @@ export function train(clf: Classifier, data: Dataset, o: TrainOptions): History 
 
   for (let epoch = 1; epoch <= o.epochs; epoch++) {
     const te = Date.now();
-    const lr = o.schedule === 'cosine' ? lr0 * 0.5 * (1 + Math.cos(Math.PI * (epoch - 1) / o.epochs)) : lr0;
+    const lr = o.schedule === 'cosine' ? lr0 * 0.5 * (1 + Math.cos(Math.PI * (epoch - 1) / o.epochs))
+      : o.schedule === 'exponential' ? decayedLearningRate(lr0, o.decay!, updates) : lr0;
     setLr(lr);
+    if (o.optimizer === 'sgd') setMomentum(opt as tf.MomentumOptimizer, momentumAt(o.momentum ?? 0.9, epoch));
     let lossSum = 0, wrong = 0, seen = 0, batch = 0;
     forEachBatch(data, bs, b => {
       // FGSM points from the current θ, outside the tape (see adversarialObjective).
       const xAdv = o.adversarialExamples ? o.adversarialExamples(clf, b.x, b.y, { epoch, batch: batch + 1 })
         : o.adversarial ? rawFgsm(clf, b.x, b.y, o.adversarial.epsilon ?? 0.25, 1) : null;
       let errs = 0;
+      if (o.schedule === 'exponential') setLr(decayedLearningRate(lr0, o.decay!, updates));
       const l = opt.minimize(() => {
         let obj: tf.Scalar;
         if (xAdv) obj = adversarialObjective(clf, b.x, xAdv, b.y, { alpha: o.adversarial?.alpha, training: true });
@@ -120,6 +135,8 @@ export function train(clf: Classifier, data: Dataset, o: TrainOptions): History 
         return o.l1 ? tf.add(obj, l1Penalty(clf, o.l1)) as tf.Scalar : obj;
       }, true) as tf.Scalar;
       xAdv?.dispose();
+      updates++;
+      if (o.maxColumnNorm !== undefined) applyMaxColumnNorm(constrained, o.maxColumnNorm);
       const lv = l.dataSync()[0]; l.dispose();
       if (!Number.isFinite(lv)) throw new Error(`train: loss became ${lv} at epoch ${epoch}, batch ${batch + 1}; lower the learning rate (now ${lr}).`);
       lossSum += lv * b.size; wrong += errs; seen += b.size; batch++;
