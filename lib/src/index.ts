@@ -44,7 +44,7 @@ export {
   worstCasePerturbation, linearScoreChange, maxLinearScoreChange, taylorLossChange,
   FilterBank, firstLayerFilters, filterAt, unitFilters, windowEnergy, roughness, maskEnergy, filterStats, pieceWinRates,
   quantile, median, l1Norm, cosine,
-  Interval, PairedDifference, Z95, binomialInterval, errorInterval, pairedErrorDifference, meanInterval,
+  Interval, PairedDifference, Z95, wilsonInterval, binomialInterval, errorInterval, pairedErrorDifference, meanInterval,
   layerOutputs, saturationShares, SaturationShares, smoothGrad, SmoothGradOptions, strokeShare,
   gaussianNoiseImages, rubbishConfidence, RubbishReport, sharedFgsmPerturbation, addPerturbation,
 } from './measures';
@@ -58,7 +58,7 @@ export {
 // report: tables, the paper next to ours, results as CSV.
 export {
   showTable, toRows, toDataFrame, formatPercent, PaperRow, Verdict, paperVsOurs, assertMatchesPaper, checkAgainstPaper,
-  wilsonInterval, samplingBand, writeResultsCsv, readResultsCsv,
+  samplingBand, writeResultsCsv, readResultsCsv,
 } from './report';
 
 // training: the loop, the paper's objectives, progress.

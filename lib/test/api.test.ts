@@ -18,7 +18,7 @@ const MAY_IMPORT: Record<string, string[]> = {
   attacks: ['core', 'data', 'models'],
   measures: ['core', 'data', 'models', 'attacks'],
   viz: ['core', 'data', 'models', 'attacks', 'measures'],
-  report: ['core', 'viz'],
+  report: ['core', 'measures', 'viz'],
   training: ['core', 'runtime', 'data', 'models', 'attacks', 'measures', 'viz', 'report'],
   zoo: ['core', 'runtime', 'data', 'models', 'attacks', 'measures', 'viz', 'report', 'training'],
   coursework: ['core'],

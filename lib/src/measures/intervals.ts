@@ -16,17 +16,22 @@ export interface Interval {
   high: number;
 }
 
+/** The 95 % Wilson score interval of a proportion `p` measured on `n` examples: [low, high]. */
+export function wilsonInterval(p: number, n: number, z = Z95): [number, number] {
+  if (!(n > 0) || !Number.isFinite(p) || p < 0 || p > 1) throw new Error(`wilsonInterval: need 0 ≤ p ≤ 1 and n > 0, got p = ${p}, n = ${n}.`);
+  const z2n = (z * z) / n;
+  const centre = (p + z2n / 2) / (1 + z2n);
+  const half = (z / (1 + z2n)) * Math.sqrt((p * (1 - p)) / n + z2n / (4 * n));
+  return [Math.max(0, centre - half), Math.min(1, centre + half)];
+}
+
 /** Wilson score interval for `k` successes (e.g. errors) in `n` trials. */
 export function binomialInterval(k: number, n: number, z = Z95): Interval {
   if (!(Number.isInteger(n) && n > 0))
     throw new Error(`binomialInterval: n = ${n}, expected a positive integer (the number of test images).`);
   if (!(Number.isInteger(k) && k >= 0 && k <= n)) throw new Error(`binomialInterval: k = ${k}, expected an integer in 0..${n}.`);
-  const p = k / n,
-    z2 = z * z,
-    den = 1 + z2 / n;
-  const centre = (p + z2 / (2 * n)) / den;
-  const half = (z / den) * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n));
-  return { estimate: p, low: Math.max(0, centre - half), high: Math.min(1, centre + half) };
+  const [low, high] = wilsonInterval(k / n, n, z);
+  return { estimate: k / n, low, high };
 }
 
 /** The Wilson interval of the error rate of `predictions` against `labels`. */

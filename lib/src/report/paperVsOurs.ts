@@ -7,6 +7,7 @@
  */
 import { DataFrame, Row, TableOptions, formatCell, formatPercent, quietFrame, showTable, tableHtml, toDataFrame } from './tables';
 import { writeResultsCsv } from './resultsCsv';
+import { wilsonInterval } from '../measures/intervals';
 
 /** How a reproduced number compares with the paper's. */
 export type Verdict = 'reproduced' | 'direction only' | 'not reproduced';
@@ -60,15 +61,6 @@ export interface PaperCheck extends PaperRow {
   bar: string;
   verdict: Verdict;
   pass: boolean;
-}
-
-/** The 95 % Wilson score interval of a proportion `p` measured on `n` examples. */
-export function wilsonInterval(p: number, n: number, z = 1.959963984540054): [number, number] {
-  if (!(n > 0) || !Number.isFinite(p) || p < 0 || p > 1) throw new Error(`wilsonInterval: need 0 ≤ p ≤ 1 and n > 0, got p = ${p}, n = ${n}.`);
-  const z2n = (z * z) / n;
-  const centre = (p + z2n / 2) / (1 + z2n);
-  const half = (z / (1 + z2n)) * Math.sqrt((p * (1 - p)) / n + z2n / (4 * n));
-  return [Math.max(0, centre - half), Math.min(1, centre + half)];
 }
 
 /** The 95 % band of |ours − paper| for a faithful reproduction of the paper's rate (see PaperRow.n). */
