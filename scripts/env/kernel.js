@@ -13,16 +13,20 @@
 'use strict';
 const fs = require('fs');
 const path = require('path');
-
 const { REPO, JUPYTER_DIR, KERNEL_NAME, KERNEL_DISPLAY_NAME, TSLAB } = require('./paths');
+
 const KERNEL_DIR = path.join(JUPYTER_DIR, 'kernels', KERNEL_NAME);
 
-/** The kernel.json content: tslab from this checkout, by absolute path. */
+/**
+ * The kernel.json content: tslab from this checkout, by absolute path. `metadata.debugger: false`
+ * tells JupyterLab the kernel has no debugger (tslab implements none), so it does not offer one.
+ */
 function kernelSpec() {
   return {
     argv: [TSLAB, 'kernel', '--config-path', '{connection_file}'],
     display_name: KERNEL_DISPLAY_NAME,
     language: 'typescript',
+    metadata: { debugger: false },
   };
 }
 
