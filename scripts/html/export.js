@@ -68,13 +68,15 @@ function parseArgs(argv) {
   return o;
 }
 
-/** The Debian/system Python that has nbclient and nbconvert, or exit with how to get them. */
+/** The project's .venv Python (npm run setup), else a system one with nbclient and nbconvert, or exit with how to get them. */
 function findPython() {
-  for (const py of ['/usr/bin/python3', 'python3', 'python']) {
+  const venv = path.join(REPO, '.venv', process.platform === 'win32' ? 'Scripts' : 'bin', 'python');
+  for (const py of [venv, '/usr/bin/python3', 'python3', 'python']) {
+    if (py === venv && !fs.existsSync(venv)) continue;
     const r = spawnSync(py, ['-c', 'import nbclient, nbconvert, nbformat'], { stdio: 'ignore' });
     if (r.status === 0) return py;
   }
-  console.error('html: no Python with nbclient and nbconvert; on Debian: apt-get install jupyter-nbconvert python3-nbclient');
+  console.error('html: no Python with nbclient and nbconvert; run `npm run setup` (installs them into .venv/)');
   process.exit(2);
 }
 

@@ -57,14 +57,19 @@ async function startServer(app = 'lab', extraArgs = []) {
   const token = crypto.randomBytes(16).toString('hex');
   const base = `http://127.0.0.1:${port}`;
   const exe = venvBin(app === 'lab' ? 'jupyter-lab' : 'jupyter-notebook');
+  // Its own layout and settings folders: a test never restores or changes the user's workspace.
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'aelab-jupyter-'));
   const server = spawn(exe, ['--no-browser', '--ip=127.0.0.1', `--port=${port}`, '--ServerApp.port_retries=0',
     `--IdentityProvider.token=${token}`, `--ServerApp.root_dir=${REPO}`,
     `--${app === 'lab' ? 'LabApp' : 'JupyterNotebookApp'}.expose_app_in_browser=True`,
+    `--${app === 'lab' ? 'LabApp' : 'JupyterNotebookApp'}.workspaces_dir=${path.join(scratch, 'workspaces')}`,
+    `--${app === 'lab' ? 'LabApp' : 'JupyterNotebookApp'}.user_settings_dir=${path.join(scratch, 'settings')}`,
     ...(process.getuid && process.getuid() === 0 ? ['--allow-root'] : []), ...extraArgs],
   { cwd: REPO, env: jupyterEnv(), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   // Its own process group, so its kernels go with it even if this test process is cut short.
   const killGroup = sig => { try { process.kill(-server.pid, sig); } catch { /* gone */ } };
   process.once('exit', () => killGroup('SIGKILL'));
+  for (const sig of ['SIGTERM', 'SIGINT']) process.once(sig, () => { killGroup('SIGKILL'); process.exit(1); });
   let log = '';
   server.stdout.on('data', d => { log += d; });
   server.stderr.on('data', d => { log += d; });
@@ -91,6 +96,7 @@ async function startServer(app = 'lab', extraArgs = []) {
       await exited;
       clearTimeout(timer);
       killGroup('SIGKILL'); // kernels left behind
+      fs.rmSync(scratch, { recursive: true, force: true });
     },
   };
 }
@@ -205,15 +211,35 @@ function modelSummary(page) {
 
 /**
  * Scrolls each cell with plotly outputs into view and waits until all of them are drawn by
- * plotly (an SVG with data traces). Returns per cell { index, want, drawn, traces }.
+ * plotly (an SVG with data traces). Returns per cell { index, want, drawn, traces, images }.
+ *
+ * A reopened notebook: plotly's JupyterLab renderer saves a PNG snapshot of each plot with the
+ * output and, on reopening, shows that picture first and builds the live plot when the mouse
+ * enters it. With `reopened`, a plot counts when its picture is shown (`images`) AND, after
+ * hovering it, the live plot is drawn.
  */
-async function checkPlotsDrawn(page, cells, timeout = 60000) {
+async function checkPlotsDrawn(page, cells, timeout = 60000, reopened = false) {
   const results = [];
   for (const c of cells.filter(x => x.plots > 0)) {
     await page.evaluate(async i => {
       const nb = window.jupyterapp.shell.currentWidget.content;
       await nb.scrollToItem(i, 'center');
     }, c.index);
+    let images = 0;
+    if (reopened) {
+      images = await page.waitForFunction(([i, want]) => {
+        const cell = window.jupyterapp.shell.currentWidget.content.widgets[i];
+        if (!cell || !cell.node.isConnected) return false;
+        cell.node.scrollIntoView({ block: 'center' });
+        const outs = [...cell.node.querySelectorAll('.jp-RenderedPlotly')];
+        const shown = outs.filter(o => o.querySelector('.main-svg') || [...o.querySelectorAll('img.plot-img')].some(im => im.style.display !== 'none' && im.naturalWidth > 0));
+        return shown.length >= want ? shown.length : false;
+      }, [c.index, c.plots], { timeout, polling: 250 }).then(h => h.jsonValue()).catch(() => 0);
+      await page.evaluate(i => {
+        const cell = window.jupyterapp.shell.currentWidget.content.widgets[i];
+        for (const im of cell.node.querySelectorAll('.jp-RenderedPlotly img.plot-img')) im.dispatchEvent(new MouseEvent('mouseenter'));
+      }, c.index);
+    }
     const r = await page.waitForFunction(([i, want]) => {
       const nb = window.jupyterapp.shell.currentWidget.content;
       const cell = nb.widgets[i];
@@ -224,7 +250,7 @@ async function checkPlotsDrawn(page, cells, timeout = 60000) {
       if (drawn.length < want) return false;
       return { drawn: drawn.length, traces: drawn.map(p => p.querySelectorAll('.scatterlayer .trace, .heatmaplayer .hm, .barlayer .trace, .imagelayer image').length) };
     }, [c.index, c.plots], { timeout, polling: 250 }).then(h => h.jsonValue()).catch(() => null);
-    results.push({ index: c.index, first: c.first, want: c.plots, drawn: r ? r.drawn : 0, traces: r ? r.traces : [] });
+    results.push({ index: c.index, first: c.first, want: c.plots, drawn: r ? r.drawn : 0, traces: r ? r.traces : [], images });
   }
   return results;
 }

@@ -15,7 +15,8 @@
  *     lands in out/lab/export/ (AELAB_EXPORT_DIR), where scripts/test/browser.test.js runs the
  *     offline checks on it;
  *   - a hand-in copy (same outputs, as a teacher receives it: not trusted) is opened: it is
- *     untrusted and every plot is drawn without running anything.
+ *     untrusted and every plot is shown without running anything (plotly's renderer shows the
+ *     picture it saved with the output, and the live plot once the mouse is over it).
  * And one notebook in Notebook 7: Run All Cells through its menu, plots drawn.
  *
  * AELAB_LAB_NOTEBOOKS="00-getting-started.ipynb 90-plot-gallery.ipynb" limits the notebooks.
@@ -86,9 +87,13 @@ async function checkHandIn(page, name, saved) {
   await page.waitForTimeout(1000);
   const cells = await ui.modelSummary(page);
   const withOutputs = cells.filter(c => c.plots > 0);
-  assert.ok(cells.every(c => !c.trusted), 'the hand-in copy opens untrusted');
-  const drawn = await ui.checkPlotsDrawn(page, cells);
-  for (const d of drawn) assert.equal(d.drawn, d.want, `hand-in ${name}, cell ${d.index + 1} (${d.first}): ${d.drawn} of ${d.want} plots drawn`);
+  // (JupyterLab counts a cell without outputs as trusted: nothing in it could run.)
+  assert.deepEqual(withOutputs.filter(c => c.trusted).map(c => c.index + 1), [], 'the hand-in copy opens untrusted: cells with plots that are trusted');
+  const drawn = await ui.checkPlotsDrawn(page, cells, 60000, true);
+  for (const d of drawn) {
+    assert.equal(d.images, d.want, `hand-in ${name}, cell ${d.index + 1} (${d.first}): ${d.images} of ${d.want} plots shown on opening`);
+    assert.equal(d.drawn, d.want, `hand-in ${name}, cell ${d.index + 1} (${d.first}): ${d.drawn} of ${d.want} plots live after hovering`);
+  }
   const placeholders = await page.$$eval('.aelab-plot-placeholder', els => els.filter(e => e.offsetParent).length);
   assert.equal(placeholders, 0, '"plot not drawn" placeholders visible');
   await page.screenshot({ path: path.join(SHOTS, `lab-handin-${name.replace(/\.ipynb$/, '')}.png`) });
@@ -218,4 +223,54 @@ test(`Notebook 7: ${NB7_NOTEBOOK}: Run All Cells through its menu draws every pl
     await page.close();
     await nb7.stop();
   }
+});
+
+/** An executed copy saved by the JupyterLab test above (the gallery when it ran), or null. */
+function savedCopy() {
+  const want = notebooks.includes(NB7_NOTEBOOK) ? NB7_NOTEBOOK : notebooks[0];
+  const f = path.join(EXECUTED_DIR, want);
+  return fs.existsSync(f) ? f : null;
+}
+
+test('`jupyter nbconvert --to aelab` gives the page of `npm run html -- --no-execute`', { skip, timeout: 600000 }, () => {
+  const saved = savedCopy();
+  assert.ok(saved, `no executed copy in ${rel(EXECUTED_DIR)} (the JupyterLab test above failed?)`);
+  const { spawnSync } = require('child_process');
+  const { jupyterEnv, venvBin } = require('../env/paths');
+  const tmp = fs.mkdtempSync(path.join(require('os').tmpdir(), 'aelab-nbconvert-'));
+  try {
+    const a = spawnSync(venvBin('jupyter'), ['nbconvert', '--to', 'aelab', '--output-dir', path.join(tmp, 'a'), saved], { cwd: REPO, env: jupyterEnv(), encoding: 'utf8' });
+    assert.equal(a.status, 0, `jupyter nbconvert --to aelab failed:\n${a.stderr.slice(-3000)}`);
+    const b = spawnSync(process.execPath, [path.join(REPO, 'scripts', 'html', 'export.js'), '--no-execute', '--out', path.join(tmp, 'b'), saved], { cwd: REPO, env: jupyterEnv(), encoding: 'utf8' });
+    assert.equal(b.status, 0, `npm run html -- --no-execute failed:\n${b.stderr.slice(-3000)}`);
+    const page = f => fs.readFileSync(f, 'utf8')
+      .replace(/ · exported \d{4}-\d\d-\d\d \d\d:\d\d UTC/g, '') // the minute it ran
+      .replace(/<code>[^<]*\.ipynb<\/code>/, '<code>NOTEBOOK</code>'); // where the banner says it came from
+    const name = path.basename(saved, '.ipynb') + '.html';
+    const pa = page(path.join(tmp, 'a', name)), pb = page(path.join(tmp, 'b', name));
+    assert.ok(pa.length > 100000, 'a page with plotly.js');
+    assert.ok(pa === pb, `the two pages differ (${pa.length} vs ${pb.length} characters)`);
+  } finally { fs.rmSync(tmp, { recursive: true, force: true }); }
+});
+
+test('nbconvert\'s own `--to html` page draws every plot offline (the text/html fallback)', { skip, timeout: 600000 }, async () => {
+  const saved = savedCopy();
+  assert.ok(saved, `no executed copy in ${rel(EXECUTED_DIR)} (the JupyterLab test above failed?)`);
+  const { spawnSync } = require('child_process');
+  const { jupyterEnv, venvBin } = require('../env/paths');
+  const tmp = fs.mkdtempSync(path.join(require('os').tmpdir(), 'aelab-nbconvert-'));
+  try {
+    const r = spawnSync(venvBin('jupyter'), ['nbconvert', '--to', 'html', '--output-dir', tmp, saved], { cwd: REPO, env: jupyterEnv(), encoding: 'utf8' });
+    assert.equal(r.status, 0, `jupyter nbconvert --to html failed:\n${r.stderr.slice(-3000)}`);
+    const file = path.join(tmp, path.basename(saved, '.ipynb') + '.html');
+    const want = JSON.parse(fs.readFileSync(saved, 'utf8')).cells.flatMap(c => c.outputs || []).filter(o => o.data && o.data[ui.PLOTLY_MIME]).length;
+    assert.ok(want > 0, 'the saved notebook has plots');
+    const { page } = await ui.openPage(browser.context, `file://${file}`, 'file://');
+    try {
+      await page.waitForFunction(() => [...document.querySelectorAll('.aelab-plot')].every(el => el.querySelector('.main-svg') || el.querySelector('.aelab-plot-missing')), null, { timeout: 120000 });
+      const plots = await page.$$eval('.aelab-plot', els => els.map(el => !!el.querySelector('.main-svg') && (el._fullData || []).length > 0));
+      assert.equal(plots.length, want, 'one drawn plot per plot output');
+      assert.ok(plots.every(Boolean), `plots not drawn: ${plots.map((d, i) => (d ? '' : i + 1)).filter(Boolean)}`);
+    } finally { await page.close(); }
+  } finally { fs.rmSync(tmp, { recursive: true, force: true }); }
 });

@@ -80,7 +80,9 @@ class AelabHTMLExporter(Exporter):
             os.makedirs(src_dir)
             src = os.path.join(src_dir, name + ".ipynb")
             nbformat.write(nb_copy, src)
-            label = os.path.join(meta["path"], name + ".ipynb") if meta.get("path") else name + ".ipynb"
+            label = os.path.abspath(os.path.join(meta["path"], name + ".ipynb")) if meta.get("path") else name + ".ipynb"
+            if meta.get("path") and not os.path.relpath(label, repo).startswith(".."):
+                label = os.path.relpath(label, repo)  # as `npm run html` names notebooks in the project
             cmd = [node, os.path.join(repo, EXPORT_SCRIPT), "--no-execute", "--out", out_dir, "--source-label", label, src]
             r = subprocess.run(cmd, cwd=repo, capture_output=True, text=True)
             page = os.path.join(out_dir, name + ".html")

@@ -4,8 +4,8 @@ It hands the notebook, as it is (no execution), to `node scripts/html/export.js 
 the same code as `npm run html -- --no-execute`, and returns that page: plots (plotly.js
 embedded once), math rendered with KaTeX, nothing loaded from the network, under 8 MB.
 
-JupyterLab lists it under File → Save and Export Notebook As (the `export_from_notebook` label);
-on the command line: `jupyter nbconvert --to aelab notebook.ipynb`.
+JupyterLab lists it under File → Save and Export Notebook As → "Aelab" (JupyterLab labels an
+exporter by its capitalized name); on the command line: `jupyter nbconvert --to aelab notebook.ipynb`.
 
 The project checkout is found, in order: $AELAB_REPO (set by `npm start`), the folder holding the
 .venv this package is installed in, the folders above the notebook. Node: $AELAB_NODE, else `node`
@@ -80,7 +80,9 @@ class AelabHTMLExporter(Exporter):
             os.makedirs(src_dir)
             src = os.path.join(src_dir, name + ".ipynb")
             nbformat.write(nb_copy, src)
-            label = os.path.join(meta["path"], name + ".ipynb") if meta.get("path") else name + ".ipynb"
+            label = os.path.abspath(os.path.join(meta["path"], name + ".ipynb")) if meta.get("path") else name + ".ipynb"
+            if meta.get("path") and not os.path.relpath(label, repo).startswith(".."):
+                label = os.path.relpath(label, repo)  # as `npm run html` names notebooks in the project
             cmd = [node, os.path.join(repo, EXPORT_SCRIPT), "--no-execute", "--out", out_dir, "--source-label", label, src]
             r = subprocess.run(cmd, cwd=repo, capture_output=True, text=True)
             page = os.path.join(out_dir, name + ".html")
