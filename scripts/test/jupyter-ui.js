@@ -126,7 +126,9 @@ async function openPage(context, url, base) {
     return route.abort();
   });
   page.on('console', m => { if (m.type() === 'error') log.consoleErrors.push(m.text().slice(0, 300)); });
-  page.on('pageerror', e => log.consoleErrors.push(`uncaught: ${e.message}${process.env.AELAB_UI_STACKS ? ` ${e.stack}` : ''}`));
+  // An uncaught error with the first frame of its stack (where it comes from); AELAB_UI_STACKS=1: all of it.
+  page.on('pageerror', e => log.consoleErrors.push(`uncaught: ${e.message} ${process.env.AELAB_UI_STACKS ? e.stack
+    : ((e.stack || '').split('\n').find(l => /^\s+at /.test(l)) || '').trim()}`));
   await page.goto(url, { waitUntil: 'load', timeout: 180000 });
   return { page, log };
 }

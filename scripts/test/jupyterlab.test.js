@@ -66,6 +66,12 @@ after(async () => {
 
 /** Console errors JupyterLab itself logs on a loaded machine that say nothing about our notebooks. */
 const IGNORED_CONSOLE = [/Failed to load resource: net::ERR_FAILED/];
+/**
+ * Notebook 7.6.3's own shortcuts plugin (notebook_core.js) reads `plugins[id].schema` of a settings
+ * plugin it has no schema for and throws. It happens with any kernel and any notebook, also with
+ * the debugger extension enabled, so it says nothing about ours; only this exact error is let through.
+ */
+const NB7_OWN_ERROR = /^uncaught: Cannot read properties of undefined \(reading 'schema'\) (TypeError: [^\n]*\n\s*)?at \S*\/static\/notebook\/notebook_core\.[0-9a-f]+\.js/;
 
 async function closeAll(page) {
   await page.evaluate(() => window.jupyterapp.commands.execute('application:close-all')).catch(() => {});
@@ -218,7 +224,7 @@ test(`Notebook 7: ${NB7_NOTEBOOK}: Run All Cells through its menu draws every pl
     assert.ok(cells.some(c => c.plots > 0), 'plots in the model');
     for (const d of await ui.checkPlotsDrawn(page, cells)) assert.equal(d.drawn, d.want, `cell ${d.index + 1} (${d.first}): ${d.drawn} of ${d.want} plots drawn`);
     await page.screenshot({ path: path.join(SHOTS, 'notebook7.png') });
-    assert.deepEqual(log.consoleErrors.filter(e => !IGNORED_CONSOLE.some(r => r.test(e))), [], 'browser console errors');
+    assert.deepEqual(log.consoleErrors.filter(e => !IGNORED_CONSOLE.some(r => r.test(e)) && !NB7_OWN_ERROR.test(e)), [], 'browser console errors');
   } finally {
     await page.close();
     await nb7.stop();
