@@ -124,7 +124,13 @@ for (const [i, step] of steps.entries()) {
 const total = ((Date.now() - t0) / 1000).toFixed(1);
 if (skips.length) {
   console.log(`\n${skips.length} check(s) SKIPPED — they did not run, so they did not pass:`);
-  for (const s of skips) console.log(`  - ${s.step}: ${s.name}: ${s.reason}`);
+  const byReason = new Map();
+  for (const s of skips) byReason.set(s.reason, [...(byReason.get(s.reason) || []), `${s.step}: ${s.name}`]);
+  for (const [reason, names] of byReason) {
+    console.log(`  ${names.length} skipped because: ${reason}`);
+    for (const n of names.slice(0, 5)) console.log(`      ${n}`);
+    if (names.length > 5) console.log(`      … and ${names.length - 5} more`);
+  }
 }
 const skipNote = skips.length ? `, ${skips.length} skipped (see above for the command that fixes each)` : '';
 if (failed.length) {
