@@ -18,7 +18,7 @@ test('the kernelspec starts this checkout\'s tslab and says it has no debugger',
 });
 
 test('jupyterEnv points Jupyter into this checkout and puts the .venv first on PATH', () => {
-  const env = paths.jupyterEnv({ PATH: '/usr/bin', HOME: '/home/x' });
+  const env = /** @type {Record<string, string>} */ (paths.jupyterEnv({ PATH: '/usr/bin', HOME: '/home/x' }));
   assert.equal(env.HOME, '/home/x');
   assert.equal(env.JUPYTER_PATH, path.join(paths.REPO, '.jupyter'));
   for (const k of ['JUPYTER_CONFIG_DIR', 'JUPYTER_DATA_DIR', 'JUPYTER_RUNTIME_DIR']) {

@@ -8,6 +8,7 @@
  * nodes would miss outputs; each output is checked in the DOM after scrolling its cell into view.
  */
 'use strict';
+/* global window, MouseEvent -- in the functions page.evaluate() runs in the browser */
 const { spawn } = require('child_process');
 const crypto = require('crypto');
 const fs = require('fs');
@@ -31,7 +32,7 @@ function freePort() {
   return new Promise((resolve, reject) => {
     const s = net.createServer();
     s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
+    s.listen(0, '127.0.0.1', () => { const { port } = /** @type {import('net').AddressInfo} */ (s.address()); s.close(() => resolve(port)); });
   });
 }
 
@@ -136,7 +137,7 @@ async function openPage(context, url, base) {
 /** Waits until the current notebook panel's kernel is idle (the app exposed as window.jupyterapp). */
 async function waitKernelIdle(page, timeout = 240000) {
   await page.waitForFunction(() => {
-    const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;
+    const w = /** @type {any} */ (window).jupyterapp && /** @type {any} */ (window).jupyterapp.shell.currentWidget;
     const k = w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel;
     return !!(k && k.status === 'idle' && w.content && w.content.model);
   }, null, { timeout, polling: 250 });
@@ -157,29 +158,29 @@ async function menu(page, top, ...items) {
  */
 async function countDisplayUpdates(page) {
   await page.evaluate(() => {
-    const k = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
-    window.__aelabUpdates = {};
+    const k = /** @type {any} */ (window).jupyterapp.shell.currentWidget.sessionContext.session.kernel;
+    /** @type {any} */ (window).__aelabUpdates = {};
     k.iopubMessage.connect((_, msg) => {
       if (msg.header.msg_type === 'update_display_data') {
         const id = msg.content.transient && msg.content.transient.display_id;
-        window.__aelabUpdates[id] = (window.__aelabUpdates[id] || 0) + 1;
+        /** @type {any} */ (window).__aelabUpdates[id] = (/** @type {any} */ (window).__aelabUpdates[id] || 0) + 1;
       }
     });
   });
 }
-const displayUpdates = page => page.evaluate(() => window.__aelabUpdates || {});
+const displayUpdates = page => page.evaluate(() => /** @type {any} */ (window).__aelabUpdates || {});
 
 /** Waits until no code cell is running or queued and the kernel is idle (after Run All). */
 async function waitRunFinished(page, timeout) {
   await page.waitForTimeout(1000);
   await page.waitForFunction(() => {
-    const w = window.jupyterapp.shell.currentWidget;
+    const w = /** @type {any} */ (window).jupyterapp.shell.currentWidget;
     const k = w.sessionContext.session && w.sessionContext.session.kernel;
     const cells = [...w.content.model.cells];
     const busy = cells.some(c => c.type === 'code' && c.executionState === 'running');
-    if (busy || !k || k.status !== 'idle') { window.__aelabIdleSince = 0; return false; }
-    window.__aelabIdleSince = window.__aelabIdleSince || Date.now();
-    return Date.now() - window.__aelabIdleSince > 1500;
+    if (busy || !k || k.status !== 'idle') { /** @type {any} */ (window).__aelabIdleSince = 0; return false; }
+    /** @type {any} */ (window).__aelabIdleSince = /** @type {any} */ (window).__aelabIdleSince || Date.now();
+    return Date.now() - /** @type {any} */ (window).__aelabIdleSince > 1500;
   }, null, { timeout, polling: 500 });
 }
 
@@ -189,7 +190,7 @@ async function waitRunFinished(page, timeout) {
  */
 function modelSummary(page) {
   return page.evaluate(mime => {
-    const w = window.jupyterapp.shell.currentWidget;
+    const w = /** @type {any} */ (window).jupyterapp.shell.currentWidget;
     const out = [];
     [...w.content.model.cells].forEach((c, i) => {
       if (c.type !== 'code') return;
@@ -224,13 +225,13 @@ async function checkPlotsDrawn(page, cells, timeout = 60000, reopened = false) {
   const results = [];
   for (const c of cells.filter(x => x.plots > 0)) {
     await page.evaluate(async i => {
-      const nb = window.jupyterapp.shell.currentWidget.content;
+      const nb = /** @type {any} */ (window).jupyterapp.shell.currentWidget.content;
       await nb.scrollToItem(i, 'center');
     }, c.index);
     let images = 0;
     if (reopened) {
       images = await page.waitForFunction(([i, want]) => {
-        const cell = window.jupyterapp.shell.currentWidget.content.widgets[i];
+        const cell = /** @type {any} */ (window).jupyterapp.shell.currentWidget.content.widgets[i];
         if (!cell || !cell.node.isConnected) return false;
         cell.node.scrollIntoView({ block: 'center' });
         const outs = [...cell.node.querySelectorAll('.jp-RenderedPlotly')];
@@ -238,12 +239,12 @@ async function checkPlotsDrawn(page, cells, timeout = 60000, reopened = false) {
         return shown.length >= want ? shown.length : false;
       }, [c.index, c.plots], { timeout, polling: 250 }).then(h => h.jsonValue()).catch(() => 0);
       await page.evaluate(i => {
-        const cell = window.jupyterapp.shell.currentWidget.content.widgets[i];
+        const cell = /** @type {any} */ (window).jupyterapp.shell.currentWidget.content.widgets[i];
         for (const im of cell.node.querySelectorAll('.jp-RenderedPlotly img.plot-img')) im.dispatchEvent(new MouseEvent('mouseenter'));
       }, c.index);
     }
     const r = await page.waitForFunction(([i, want]) => {
-      const nb = window.jupyterapp.shell.currentWidget.content;
+      const nb = /** @type {any} */ (window).jupyterapp.shell.currentWidget.content;
       const cell = nb.widgets[i];
       if (!cell || !cell.node.isConnected) return false;
       cell.node.scrollIntoView({ block: 'center' });

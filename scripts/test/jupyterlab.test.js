@@ -74,7 +74,7 @@ const IGNORED_CONSOLE = [/Failed to load resource: net::ERR_FAILED/];
 const NB7_OWN_ERROR = /^uncaught: Cannot read properties of undefined \(reading 'schema'\) (TypeError: [^\n]*\n\s*)?at \S*\/static\/notebook\/notebook_core\.[0-9a-f]+\.js/;
 
 async function closeAll(page) {
-  await page.evaluate(() => window.jupyterapp.commands.execute('application:close-all')).catch(() => {});
+  await page.evaluate(() => /** @type {any} */ (window).jupyterapp.commands.execute('application:close-all')).catch(() => {});
 }
 
 /** Opens the hand-in copy of `name` (untrusted) and checks every plot is drawn. */
@@ -87,7 +87,7 @@ async function checkHandIn(page, name, saved) {
   fs.writeFileSync(copy, JSON.stringify(nb, null, 1));
   await page.goto(server.url(`lab/tree/${rel(copy)}`), { timeout: 180000 });
   await page.waitForFunction(n => {
-    const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;
+    const w = /** @type {any} */ (window).jupyterapp && /** @type {any} */ (window).jupyterapp.shell.currentWidget;
     return w && w.context && w.context.path.endsWith(n) && w.content.model && w.content.model.cells.length > 0;
   }, `handin-${name}`, { timeout: 180000 });
   await page.waitForTimeout(1000);
@@ -108,10 +108,10 @@ async function checkHandIn(page, name, saved) {
 
 /** 07's ε explorer: a click on the slider's first step redraws the images and bars. */
 async function checkExplorer(page, cells) {
-  const idx = await page.evaluate(() => [...window.jupyterapp.shell.currentWidget.content.model.cells]
+  const idx = await page.evaluate(() => [.../** @type {any} */ (window).jupyterapp.shell.currentWidget.content.model.cells]
     .findIndex(c => c.type === 'code' && /epsilonExplorer|explorer/i.test(c.sharedModel.getSource())));
   assert.ok(idx >= 0, 'notebook 07 has an ε explorer cell');
-  await page.evaluate(async i => window.jupyterapp.shell.currentWidget.content.scrollToItem(i, 'center'), idx);
+  await page.evaluate(async i => /** @type {any} */ (window).jupyterapp.shell.currentWidget.content.scrollToItem(i, 'center'), idx);
   const plot = page.locator('.jp-Cell .js-plotly-plot').filter({ hasText: 'ε explorer' }).first();
   await plot.locator('.slider-container').first().waitFor({ timeout: 60000 });
   await plot.scrollIntoViewIfNeeded();
@@ -147,7 +147,7 @@ for (const name of notebooks) {
     const { page, log } = await ui.openPage(browser.context, server.url(`lab/tree/${rel(copy)}`), server.base);
     try {
       await ui.waitKernelIdle(page);
-      const kernelName = await page.evaluate(() => window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.name);
+      const kernelName = await page.evaluate(() => /** @type {any} */ (window).jupyterapp.shell.currentWidget.sessionContext.session.kernel.name);
       assert.equal(kernelName, 'aelab-ts', 'the notebook opens with the project kernel');
       await ui.countDisplayUpdates(page);
       const t0 = Date.now();
@@ -180,7 +180,7 @@ for (const name of notebooks) {
       if (name.startsWith('07-')) await checkExplorer(page, cells);
 
       await ui.menu(page, 'File', 'Save Notebook');
-      await page.waitForFunction(() => !window.jupyterapp.shell.currentWidget.context.model.dirty, null, { timeout: 120000 });
+      await page.waitForFunction(() => !/** @type {any} */ (window).jupyterapp.shell.currentWidget.context.model.dirty, null, { timeout: 120000 });
       fs.copyFileSync(copy, path.join(EXECUTED_DIR, name));
 
       // JupyterLab may download in the page or in a new tab: take whichever comes first.
