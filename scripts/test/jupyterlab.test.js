@@ -7,8 +7,9 @@
  *     errors as stderr text);
  *   - every plotly output (counted in the notebook model, not the DOM: JupyterLab renders only cells
  *     near the view) is drawn, after scrolling its cell into view;
- *   - a training cell's progress display was updated in place (update_display_data on one
- *     display id, one progress output left in the cell);
+ *   - a cell that shows training progress (the gallery's, or any with ae.createProgress or a
+ *     reporter) updated its display in place (update_display_data on one display id, one progress
+ *     output left in the cell);
  *   - 07: moving the ε explorer's slider redraws its images and bars;
  *   - File → Save Notebook; the saved file is copied to out/executed/ (AELAB_EXECUTED_DIR);
  *   - File → Save and Export Notebook As → Aelab (our nbconvert exporter): the download
@@ -170,7 +171,9 @@ for (const name of notebooks) {
       }
       assert.deepEqual(cells.filter(c => c.placeholders).map(c => c.index + 1), [], 'plots without the plotly MIME type (placeholder HTML only)');
 
-      if (/ae\.train\(/.test(code)) {
+      // A cell that shows training progress (ae.createProgress, or a reporter given to ae.train;
+      // the gallery always has one): its one display must have been updated in place.
+      if (/createProgress\(|reporter\s*:/.test(code) || cells.some(c => c.progress > 0)) {
         const updates = await ui.displayUpdates(page);
         const most = Math.max(0, ...Object.values(updates));
         assert.ok(most >= 2, `a training cell updates its progress display in place (update_display_data per display: ${JSON.stringify(updates)})`);
