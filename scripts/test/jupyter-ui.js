@@ -134,13 +134,20 @@ async function openPage(context, url, base) {
   return { page, log };
 }
 
-/** Waits until the current notebook panel's kernel is idle (the app exposed as window.jupyterapp). */
-async function waitKernelIdle(page, timeout = 240000) {
-  await page.waitForFunction(() => {
-    const w = /** @type {any} */ (window).jupyterapp && /** @type {any} */ (window).jupyterapp.shell.currentWidget;
-    const k = w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel;
-    return !!(k && k.status === 'idle' && w.content && w.content.model);
-  }, null, { timeout, polling: 250 });
+/**
+ * Waits until the current notebook panel (`name`: its file, when given) has its kernel idle, twice
+ * a second apart: a kernel that just started may report idle and then start over.
+ */
+async function waitKernelIdle(page, timeout = 240000, name = null) {
+  for (let i = 0; i < 2; i++) {
+    await page.waitForFunction(n => {
+      const app = /** @type {any} */ (window).jupyterapp;
+      const w = app && app.shell.currentWidget;
+      const k = w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel;
+      return !!(k && k.status === 'idle' && w.content && w.content.model && (!n || (w.context && w.context.path.endsWith(n))));
+    }, name, { timeout, polling: 250 });
+    if (i === 0) await page.waitForTimeout(1000);
+  }
 }
 
 /** Clicks a top menu (e.g. 'Run') and then an item by its label (a RegExp or exact text), via submenus in `path`. */

@@ -147,8 +147,11 @@ for (const name of notebooks) {
     fs.copyFileSync(path.join(REPO, 'notebooks', name), copy);
     const { page, log } = await ui.openPage(browser.context, server.url(`lab/tree/${rel(copy)}`), server.base);
     try {
-      await ui.waitKernelIdle(page);
-      const kernelName = await page.evaluate(() => /** @type {any} */ (window).jupyterapp.shell.currentWidget.sessionContext.session.kernel.name);
+      await ui.waitKernelIdle(page, 240000, name);
+      const kernelName = await page.evaluate(() => {
+        const session = /** @type {any} */ (window).jupyterapp.shell.currentWidget.sessionContext.session;
+        return session && session.kernel ? session.kernel.name : null;
+      });
       assert.equal(kernelName, 'aelab-ts', 'the notebook opens with the project kernel');
       await ui.countDisplayUpdates(page);
       const t0 = Date.now();
