@@ -90,6 +90,12 @@ function expectations(name) {
     const s = Array.isArray(c.source) ? c.source.join('') : c.source;
     if (c.cell_type === 'markdown') extractMath(s, store);
     if (c.cell_type === 'code') code += s + '\n';
+    // Markdown outputs (ae.showMarkdown) are rendered with KaTeX too, like markdown cells (html/export.js prepareMath).
+    for (const o of c.outputs || []) {
+      const md = o.data && o.data['text/markdown'];
+      if (md) extractMath(Array.isArray(md) ? md.join('') : md, store);
+      if (o.data && o.data['text/latex'] && !o.data['text/html']) store.push(null);
+    }
   }
   return { file, math: store.length, plots: /\bae\.show\(/.test(code), paperTable: /\bpaperVsOurs\(/.test(code) };
 }
@@ -154,7 +160,7 @@ test('every exported page works offline and shows its plots, math, tables and ba
         assert.match(banner || '', /Outputs produced by: aelab \S+ · backend \w+ .* seed \d+/, 'the setup-line banner');
         const want = expectations(name);
         if (want) {
-          assert.equal(math, want.math, `KaTeX elements vs math in the markdown of ${path.relative(REPO, want.file)}`);
+          assert.equal(math, want.math, `KaTeX elements vs math in the markdown (cells and outputs) of ${path.relative(REPO, want.file)}`);
           if (want.plots) assert.ok(plots.length > 0, 'the notebook calls ae.show but the page has no plots');
           if (want.paperTable) {
             assert.ok(paper.length > 0, 'the notebook calls paperVsOurs but the page has no paper-vs-ours table');
