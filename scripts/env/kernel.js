@@ -13,32 +13,53 @@
 'use strict';
 const fs = require('fs');
 const path = require('path');
-
 const { REPO, JUPYTER_DIR, KERNEL_NAME, KERNEL_DISPLAY_NAME, TSLAB } = require('./paths');
+
 const KERNEL_DIR = path.join(JUPYTER_DIR, 'kernels', KERNEL_NAME);
 
-/** The kernel.json content: tslab from this checkout, by absolute path. */
+/**
+ * The kernel.json content: tslab from this checkout, by absolute path. `metadata.debugger: false`
+ * tells JupyterLab the kernel has no debugger (tslab implements none), so it does not offer one.
+ */
 function kernelSpec() {
   return {
     argv: [TSLAB, 'kernel', '--config-path', '{connection_file}'],
     display_name: KERNEL_DISPLAY_NAME,
     language: 'typescript',
+    metadata: { debugger: false },
   };
 }
 
-/** Writes kernel.json if missing or different. Returns where it is and whether it changed. */
-function writeKernel() {
-  const file = path.join(KERNEL_DIR, 'kernel.json');
-  const text = JSON.stringify(kernelSpec(), null, 1) + '\n';
-  let old = null;
-  try { old = fs.readFileSync(file, 'utf8'); } catch { /* first run */ }
-  if (old === text) return { file, changed: false };
-  fs.mkdirSync(KERNEL_DIR, { recursive: true });
-  fs.writeFileSync(file, text);
-  return { file, changed: true };
+/**
+ * JupyterLab's page config for this checkout (.jupyter/config/labconfig/page_config.json): the
+ * debugger extension is disabled. JupyterLab 4.6's debugger handler calls `displayModules()` after
+ * every execute_reply of every kernel, also of one whose kernelspec says `debugger: false`, and
+ * each call throws "Error: No active debugger session" into the browser console. tslab has no
+ * debugger, so nothing is lost. Only this checkout's JupyterLab reads this file.
+ */
+const PAGE_CONFIG = path.join(JUPYTER_DIR, 'config', 'labconfig', 'page_config.json');
+function pageConfig() {
+  return { disabledExtensions: { '@jupyterlab/debugger-extension': true } };
 }
 
-module.exports = { kernelSpec, writeKernel };
+/** Writes `file` with `text` if missing or different; true when it wrote. */
+function writeIfChanged(file, text) {
+  let old = null;
+  try { old = fs.readFileSync(file, 'utf8'); } catch { /* first run */ }
+  if (old === text) return false;
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, text);
+  return true;
+}
+
+/** Writes kernel.json (and the page config) if missing or different. Returns where kernel.json is and whether it changed. */
+function writeKernel() {
+  const file = path.join(KERNEL_DIR, 'kernel.json');
+  writeIfChanged(PAGE_CONFIG, JSON.stringify(pageConfig(), null, 1) + '\n');
+  return { file, changed: writeIfChanged(file, JSON.stringify(kernelSpec(), null, 1) + '\n') };
+}
+
+module.exports = { kernelSpec, pageConfig, PAGE_CONFIG, writeKernel };
 
 if (require.main === module) {
   const { file, changed } = writeKernel();

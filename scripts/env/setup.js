@@ -1,75 +1,99 @@
 #!/usr/bin/env node
 /**
- * Makes sure Jupyter is available and the project kernel is registered, and says what it found
- * or did. `npm run setup` runs it; `npm start` and `npm test` call `ensureJupyter()`.
+ * Makes sure this checkout has its Jupyter and that the project kernel is registered, and says
+ * what it found or did. `npm run setup` runs it; `npm start` and `npm test` call `ensureJupyter()`.
  *
- * Order of preference: JupyterLab (`jupyter lab`), else the classic Notebook (`jupyter notebook`).
- * When neither is installed it tries, in order:
- *   1. `pip install --user jupyterlab`, if PyPI answers within a few seconds;
- *   2. the Debian packages (JUPYTER_APT_PACKAGES), if this is a Debian-like machine and we are
- *      root or `sudo` works without a password;
- *   3. otherwise it prints the commands the user has to run.
+ * The project's Jupyter lives in `<repo>/.venv/` (a Python virtual environment, nothing global):
+ * the packages pinned in requirements.txt (JupyterLab 4, Notebook 7, nbconvert 7, plotly for its
+ * JupyterLab extension) plus our nbconvert exporter (scripts/html/nbconvert), installed with pip.
+ * It is (re)installed when missing or when requirements.txt or the exporter changed (a stamp file
+ * in .venv/ remembers what was installed). Two checkouts have two independent .venv folders.
  *
- * `node scripts/env/setup.js --print-apt-packages` prints the Debian package list (used by .ci/run).
+ * Only when that fails (no Python with venv, pip cannot reach an index) does it fall back, and
+ * says so: to a JupyterLab/Notebook already on the machine, and last to Debian's packages
+ * (Notebook 6.4: plots of reopened notebooks need re-running there, and it has no `aelab` export).
+ *
+ *   node scripts/env/setup.js                       set up (also: npm run setup)
+ *   node scripts/env/setup.js --print-apt-packages  the Debian packages a fresh machine needs for it
  */
 'use strict';
 const { spawnSync } = require('child_process');
+const crypto = require('crypto');
 const fs = require('fs');
-const https = require('https');
+const path = require('path');
+const { REPO, VENV, REQUIREMENTS, EXPORTER_PACKAGE, venvBin } = require('./paths');
 const { writeKernel } = require('./kernel');
 
-/** Debian packages that provide Notebook, the notebook runner (nbclient) and its dependencies. */
-const JUPYTER_APT_PACKAGES = ['jupyter-notebook', 'jupyter-nbconvert', 'python3-nbclient', 'python3-ipykernel'];
+/** Debian packages `python3 -m venv` needs (ensurepip), for .ci/run and fresh machines. */
+const VENV_APT_PACKAGES = ['python3-venv'];
+/** The last fallback: Debian's Notebook 6.4, the notebook runner (nbclient) and nbconvert. */
+const FALLBACK_APT_PACKAGES = ['jupyter-notebook', 'jupyter-nbconvert', 'python3-nbclient', 'python3-ipykernel'];
 
-/** Pythons to look in, system Python first: on Debian the apt packages live there, not in pyenv. */
-const PYTHONS = ['/usr/bin/python3', 'python3', 'python'];
+/** Pythons that may create the .venv, in order (any Python >= 3.9 with the venv module). */
+const PYTHONS = ['python3', '/usr/bin/python3', 'python'];
+const STAMP = path.join(VENV, '.aelab-installed');
 
-/** Runs a command quietly; true when it exits 0. */
 function ok(cmd, args, timeoutMs = 20000) {
   const r = spawnSync(cmd, args, { stdio: 'ignore', timeout: timeoutMs });
   return r.status === 0;
 }
 
-/** Candidate launch commands in preference order: Lab before Notebook, module form before script. */
-function candidates() {
+function run(cmd, args) {
+  console.log(`setup: running: ${[cmd, ...args].join(' ')}`);
+  const r = spawnSync(cmd, args, { cwd: REPO, stdio: ['ignore', 'inherit', 'inherit'] });
+  return r.status === 0;
+}
+
+/** What the .venv must hold: a hash of requirements.txt and of the exporter's files. */
+function wantedStamp() {
+  const h = crypto.createHash('sha256');
+  h.update(fs.readFileSync(REQUIREMENTS));
+  const walk = dir => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      if (e.name === '__pycache__' || e.name.endsWith('.egg-info') || e.name === 'build') continue;
+      const abs = path.join(dir, e.name);
+      if (e.isDirectory()) walk(abs);
+      else { h.update(path.relative(EXPORTER_PACKAGE, abs)); h.update(fs.readFileSync(abs)); }
+    }
+  };
+  walk(EXPORTER_PACKAGE);
+  return h.digest('hex');
+}
+
+/** The .venv's JupyterLab as a launch command, when it is installed and up to date. */
+function venvJupyter() {
+  let stamp = null;
+  try { stamp = fs.readFileSync(STAMP, 'utf8').trim(); } catch { /* not installed */ }
+  if (stamp !== wantedStamp() || !fs.existsSync(venvBin('jupyter-lab'))) return null;
+  return { kind: 'lab', cmd: venvBin('jupyter-lab'), args: [], venv: true };
+}
+
+/** Creates or updates the .venv with pip. Returns null on success, else why it failed. */
+function installVenv() {
+  const py = venvBin('python');
+  if (!fs.existsSync(py)) {
+    const base = PYTHONS.find(p => ok(p, ['-c', 'import sys, venv, ensurepip; sys.exit(sys.version_info < (3, 9))']));
+    if (!base) return `no Python >= 3.9 with the venv module (tried ${PYTHONS.join(', ')}); on Debian/Ubuntu: sudo apt-get install ${VENV_APT_PACKAGES.join(' ')}`;
+    console.log(`setup: creating the project's Python environment ${path.relative(REPO, VENV)}/ with ${base}`);
+    if (!run(base, ['-m', 'venv', VENV])) return `${base} -m venv ${VENV} failed (see above)`;
+  }
+  console.log(`setup: installing JupyterLab, Notebook, nbconvert and plotly (requirements.txt) and the aelab exporter into ${path.relative(REPO, VENV)}/`);
+  if (!run(py, ['-m', 'pip', 'install', '--disable-pip-version-check', '-r', REQUIREMENTS])) return 'pip could not install requirements.txt (see its message above)';
+  if (!run(py, ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-deps', '--force-reinstall', EXPORTER_PACKAGE])) return 'pip could not install scripts/html/nbconvert (see above)';
+  fs.writeFileSync(STAMP, wantedStamp() + '\n');
+  return null;
+}
+
+/** A Jupyter installed on the machine (outside .venv), Lab before Notebook: the fallback. */
+function systemJupyter() {
   const list = [];
-  for (const py of PYTHONS) list.push({ kind: 'lab', cmd: py, args: ['-m', 'jupyterlab'] });
-  list.push({ kind: 'lab', cmd: 'jupyter-lab', args: [] });
-  for (const py of PYTHONS) list.push({ kind: 'notebook', cmd: py, args: ['-m', 'notebook'] });
-  list.push({ kind: 'notebook', cmd: 'jupyter-notebook', args: [] });
-  return list;
-}
-
-/**
- * The Jupyter to launch: `{ kind: 'lab' | 'notebook', cmd, args }` (run as `cmd ...args ...flags`),
- * or null when neither JupyterLab nor Notebook is installed.
- */
-function findJupyter() {
-  for (const c of candidates()) if (ok(c.cmd, [...c.args, '--version'])) return c;
+  for (const py of ['/usr/bin/python3', 'python3']) list.push({ kind: 'lab', cmd: py, args: ['-m', 'jupyterlab'] });
+  for (const py of ['/usr/bin/python3', 'python3']) list.push({ kind: 'notebook', cmd: py, args: ['-m', 'notebook'] });
+  for (const c of list) {
+    const r = spawnSync(c.cmd, [...c.args, '--version'], { encoding: 'utf8', timeout: 20000 });
+    if (r.status === 0) return { ...c, version: r.stdout.trim(), venv: false };
+  }
   return null;
-}
-
-/** The first Python that can `import nbclient` (needed by the notebook runner), or null. */
-function findNbclientPython() {
-  for (const py of PYTHONS) if (ok(py, ['-c', 'import nbclient, nbformat'])) return py;
-  return null;
-}
-
-/** True if https://pypi.org answers within `timeoutMs` (machines without internet fail fast). */
-function pypiReachable(timeoutMs = 4000) {
-  return new Promise(resolve => {
-    const req = https.request('https://pypi.org/simple/jupyterlab/', { method: 'HEAD', timeout: timeoutMs }, res => {
-      res.resume();
-      resolve(res.statusCode !== undefined && res.statusCode < 500);
-    });
-    req.on('timeout', () => { req.destroy(); resolve(false); });
-    req.on('error', () => resolve(false));
-    req.end();
-  });
-}
-
-function isDebianLike() {
-  return fs.existsSync('/etc/debian_version') && ok('apt-get', ['--version']);
 }
 
 /** `[]` when root, `['sudo', '-n']` when passwordless sudo works, else null. */
@@ -79,79 +103,64 @@ function rootPrefix() {
   return null;
 }
 
-function run(cmd, args) {
-  console.log(`setup: running: ${[cmd, ...args].join(' ')}`);
-  const r = spawnSync(cmd, args, { stdio: ['ignore', 'inherit', 'inherit'] });
-  return r.status === 0;
-}
-
-async function installJupyter() {
-  if (await pypiReachable()) {
-    const py = PYTHONS.find(p => ok(p, ['-m', 'pip', '--version']));
-    if (py) {
-      console.log(`setup: PyPI is reachable; installing JupyterLab with ${py} -m pip.`);
-      if (run(py, ['-m', 'pip', 'install', '--user', 'jupyterlab'])) return true;
-      console.log('setup: pip could not install JupyterLab (see its message above).');
-    } else {
-      console.log('setup: PyPI is reachable but no Python here has pip.');
-    }
-  } else {
-    console.log('setup: PyPI is not reachable from this machine; not using pip.');
-  }
-  const prefix = isDebianLike() ? rootPrefix() : null;
-  if (prefix) {
-    console.log(`setup: installing Debian packages: ${JUPYTER_APT_PACKAGES.join(' ')}`);
-    const [cmd, ...pre] = [...prefix, 'env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get'];
-    return run(cmd, [...pre, 'update']) && run(cmd, [...pre, 'install', '-y', ...JUPYTER_APT_PACKAGES]);
-  }
-  return false;
-}
-
-function printManualSteps() {
-  console.log([
-    'setup: Jupyter is not installed and could not be installed automatically.',
-    'Install one of these, then run `npm start` again:',
-    '  - JupyterLab:      python3 -m pip install --user jupyterlab',
-    `  - Debian/Ubuntu:   sudo apt-get install ${JUPYTER_APT_PACKAGES.join(' ')}`,
-    '  - conda:           conda install -c conda-forge jupyterlab',
-  ].join('\n'));
+function installFallbackApt() {
+  const prefix = fs.existsSync('/etc/debian_version') && ok('apt-get', ['--version']) ? rootPrefix() : null;
+  if (!prefix) return false;
+  console.log(`setup: installing Debian's Jupyter Notebook as a fallback: ${FALLBACK_APT_PACKAGES.join(' ')}`);
+  const [cmd, ...pre] = [...prefix, 'env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get'];
+  return run(cmd, [...pre, 'install', '-y', ...FALLBACK_APT_PACKAGES]);
 }
 
 function describe(j) {
-  return `${j.kind === 'lab' ? 'JupyterLab' : 'Jupyter Notebook'} (${[j.cmd, ...j.args].join(' ')})`;
+  const what = j.kind === 'lab' ? 'JupyterLab' : 'Jupyter Notebook';
+  return j.venv ? `${what} in ${path.relative(REPO, VENV)}/ (${path.relative(REPO, j.cmd)})` : `${what}${j.version ? ` ${j.version}` : ''} (${[j.cmd, ...j.args].join(' ')})`;
+}
+
+/** The Python to run nbclient/nbconvert with: the .venv's, else a system one that has them, or null. */
+function findNbclientPython() {
+  for (const py of [venvBin('python'), '/usr/bin/python3', 'python3']) {
+    if ((py === venvBin('python') ? fs.existsSync(py) : true) && ok(py, ['-c', 'import nbclient, nbconvert, nbformat'])) return py;
+  }
+  return null;
 }
 
 /**
- * Finds Jupyter, installing it if needed and possible, and registers the kernel.
- * Returns the `findJupyter()` result, or null (after printing what the user must do).
+ * Finds the project's JupyterLab in .venv, installing it if needed, else a fallback (saying so);
+ * registers the kernel. Returns `{ kind, cmd, args, venv }` or null (after printing what to do).
  */
 async function ensureJupyter() {
-  let j = findJupyter();
-  if (j) {
-    console.log(`setup: found ${describe(j)}`);
-  } else {
-    console.log('setup: neither JupyterLab nor Jupyter Notebook was found.');
-    if (await installJupyter()) j = findJupyter();
+  let j = venvJupyter();
+  if (j) console.log(`setup: found ${describe(j)}`);
+  else {
+    const why = installVenv();
+    j = why ? null : venvJupyter();
     if (j) console.log(`setup: installed ${describe(j)}`);
-    else printManualSteps();
+    else {
+      console.log(`setup: could not set up JupyterLab in ${path.relative(REPO, VENV)}/: ${why || 'it is still missing after pip install'}`);
+      j = systemJupyter() || (installFallbackApt() ? systemJupyter() : null);
+      if (j) {
+        console.log(`setup: FALLBACK: using ${describe(j)} from this machine instead. ` +
+          `${j.kind === 'notebook' ? 'Classic Notebook draws plots of reopened (untrusted) notebooks only after re-running them, and ' : ''}` +
+          'File → Save and Export offers no "Offline HTML (Adversarial Examples Lab)" (use `npm run html`). Fix the problem above and run `npm run setup` to get the tested JupyterLab.');
+      } else {
+        console.log([
+          'setup: no Jupyter could be installed. Fix the problem above, then run `npm start` again. Needed:',
+          `  - Python >= 3.9 with venv and pip reaching a package index (Debian/Ubuntu: sudo apt-get install ${VENV_APT_PACKAGES.join(' ')})`,
+        ].join('\n'));
+      }
+    }
   }
   const k = writeKernel();
-  console.log(`setup: kernel aelab-ts ${k.changed ? 'registered in' : 'already registered in'} ${k.file}`);
+  console.log(`setup: kernel aelab-ts ${k.changed ? 'registered in' : 'already registered in'} ${path.relative(REPO, k.file)}`);
   return j;
 }
 
-module.exports = { JUPYTER_APT_PACKAGES, findJupyter, findNbclientPython, installJupyter, ensureJupyter, describe };
+module.exports = { VENV_APT_PACKAGES, FALLBACK_APT_PACKAGES, venvJupyter, installVenv, systemJupyter, findNbclientPython, ensureJupyter, describe };
 
 if (require.main === module) {
   if (process.argv.includes('--print-apt-packages')) {
-    console.log(JUPYTER_APT_PACKAGES.join(' '));
+    console.log(VENV_APT_PACKAGES.join(' '));
   } else {
-    ensureJupyter().then(j => {
-      if (j && !findNbclientPython()) {
-        console.log('setup: note: no Python with nbclient was found, so `npm run test:notebooks` cannot run; ' +
-          'install it with `python3 -m pip install --user nbclient` or `apt-get install python3-nbclient`.');
-      }
-      process.exitCode = j ? 0 : 1;
-    });
+    ensureJupyter().then(j => { process.exitCode = j && j.venv ? 0 : 1; });
   }
 }

@@ -3,8 +3,10 @@
  * `npm start`: gets a fresh clone to a running Jupyter in one command.
  *   1. installs the node dependencies if node_modules is missing (`npm ci`);
  *   2. builds the library if lib/dist is missing (`tsc -b lib`);
- *   3. finds (or installs) Jupyter and registers the `aelab-ts` kernel (scripts/env/setup.js);
- *   4. starts JupyterLab — or Jupyter Notebook where Lab is absent — on 127.0.0.1, serving notebooks/.
+ *   3. sets up the project's JupyterLab in .venv/ (pip, requirements.txt) and registers the
+ *      `aelab-ts` kernel (scripts/env/setup.js);
+ *   4. starts that JupyterLab on 127.0.0.1, serving notebooks/ (a machine Jupyter only as the
+ *      fallback setup.js announces).
  * Ctrl-C stops Jupyter cleanly (its kernels included).
  *
  * Options (after `npm start --`): --no-browser, --port N.

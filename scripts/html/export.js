@@ -8,7 +8,9 @@
  *   npm run html -- ~/hw/01-mine.ipynb            one notebook, from anywhere → site/01-mine.html
  *   npm run html -- --out /tmp/site               another output folder
  *   npm run html -- --no-execute out/executed/x.ipynb   export outputs as they are (no kernel)
- *   options: --timeout SECONDS (per cell, default 900), --jobs N (notebooks at once, default 1)
+ *   options: --timeout SECONDS (per cell, default 900), --jobs N (notebooks at once, default 1),
+ *            --source-label TEXT (the notebook's name on the page's banner; the `aelab` nbconvert
+ *            exporter, scripts/html/nbconvert, passes the path Jupyter opened it from)
  *
  * Where notebooks run: a notebook inside this project runs in its own folder. One outside it (a
  * student's copy in a home folder) is copied to out/html-work/ and runs there, because the
@@ -44,12 +46,12 @@ function usage(msg) {
 
 function parseArgs(argv) {
   let r;
-  try { r = parse(argv, { out: { type: 'string' }, 'no-execute': { type: 'boolean' }, timeout: { type: 'string' }, jobs: { type: 'string' } }); }
+  try { r = parse(argv, { out: { type: 'string' }, 'no-execute': { type: 'boolean' }, 'source-label': { type: 'string' }, timeout: { type: 'string' }, jobs: { type: 'string' } }); }
   catch (e) { if (e instanceof UsageError) usage(e.message); throw e; }
   if (r.help) usage();
   const v = r.values;
   const o = { out: resolvePath(v.out ?? path.join(REPO, 'site')), execute: !v['no-execute'], timeout: v.timeout ?? '900', jobs: v.jobs ?? '1',
-    notebooks: r.positionals.map(resolvePath) };
+    notebooks: r.positionals.map(resolvePath), sourceLabel: v['source-label'] ?? null };
   if (!/^\d+$/.test(o.timeout) || !/^\d+$/.test(o.jobs)) usage('--timeout and --jobs take whole numbers');
   o.site = o.notebooks.length === 0; // the whole book: also write index.html and prev/next links
   if (o.site) {
@@ -62,16 +64,19 @@ function parseArgs(argv) {
   const names = o.notebooks.map(f => path.basename(f));
   const dupes = names.filter((n, i) => names.indexOf(n) !== i);
   if (dupes.length) usage(`two notebooks are named ${dupes[0]}; their pages would overwrite each other`);
+  if (o.sourceLabel !== null && o.notebooks.length !== 1) usage('--source-label names the one notebook exported; give exactly one notebook');
   return o;
 }
 
-/** The Debian/system Python that has nbclient and nbconvert, or exit with how to get them. */
+/** The project's .venv Python (npm run setup), else a system one with nbclient and nbconvert, or exit with how to get them. */
 function findPython() {
-  for (const py of ['/usr/bin/python3', 'python3', 'python']) {
+  const venv = path.join(REPO, '.venv', process.platform === 'win32' ? 'Scripts' : 'bin', 'python');
+  for (const py of [venv, '/usr/bin/python3', 'python3', 'python']) {
+    if (py === venv && !fs.existsSync(venv)) continue;
     const r = spawnSync(py, ['-c', 'import nbclient, nbconvert, nbformat'], { stdio: 'ignore' });
     if (r.status === 0) return py;
   }
-  console.error('html: no Python with nbclient and nbconvert; on Debian: apt-get install jupyter-nbconvert python3-nbclient');
+  console.error('html: no Python with nbclient and nbconvert; run `npm run setup` (installs them into .venv/)');
   process.exit(2);
 }
 
@@ -253,7 +258,7 @@ function main() {
       fs.writeFileSync(path.join(tmp, `${name}.ipynb`), JSON.stringify(nb));
       const orig = o.notebooks[k];
       pages.push({ name, file: `${name}.html`, title: info.title, info, store, setupLine: info.setupLine, error: info.error,
-        rel: insideProject(orig) ? path.relative(REPO, orig) : orig });
+        rel: o.sourceLabel ?? (insideProject(orig) ? path.relative(REPO, orig) : orig) });
     });
     let problems = 0;
     for (const p of pages.slice()) {

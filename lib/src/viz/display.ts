@@ -17,6 +17,16 @@ interface TslabModule {
   newDisplay(): NotebookDisplay;
 }
 
+/** One output with several representations, e.g. `{'application/vnd.plotly.v1+json': fig, 'text/html': html}`. */
+export type MimeBundle = Record<string, unknown>;
+
+/**
+ * The kernel's writer for the current cell: tslab's `jupyter.lastWriteDisplayData`. tslab's
+ * public `display.*` methods each send ONE MIME type (see tslab's public.js, `DisplayImpl.raw`);
+ * this is the function they all call, and it takes a whole Jupyter `display_data` content.
+ */
+type DisplayWriter = (content: { data: MimeBundle; metadata: Record<string, unknown>; transient: Record<string, unknown> }, update: boolean) => void;
+
 /**
  * The tslab module when this code runs inside a tslab kernel that is executing a cell, else null.
  * We only look at modules the kernel has already loaded: requiring tslab ourselves would load the
@@ -55,6 +65,35 @@ export function cellExecutionToken(): unknown {
   try { file = require.resolve('tslab/dist/jupyter.js'); } catch { return null; }
   const loaded = require.cache[file] ?? findLoadedJupyter();
   return (loaded?.exports as { lastWriteDisplayData?: unknown } | undefined)?.lastWriteDisplayData ?? null;
+}
+
+/** The current cell's display writer (see DisplayWriter), or null outside a kernel. */
+function displayWriter(): DisplayWriter | null {
+  const w = cellExecutionToken();
+  return typeof w === 'function' ? (w as DisplayWriter) : null;
+}
+
+/**
+ * Shows one output with several MIME types, so each front end picks the one it renders: e.g.
+ * JupyterLab draws `application/vnd.plotly.v1+json` even in untrusted notebooks, nbconvert's
+ * HTML uses `text/html`. Outside a notebook prints `fallbackText` (if given) and returns false.
+ */
+export function displayBundle(bundle: MimeBundle, fallbackText?: string): boolean {
+  const keys = Object.keys(bundle ?? {});
+  if (!keys.length || keys.some(k => !/^[\w.+-]+\/[\w.+-]+$/.test(k))) {
+    throw new Error(`displayBundle: expected an object keyed by MIME type (e.g. {'text/html': '<b>x</b>'}), got keys [${keys.join(', ')}].`);
+  }
+  if (override !== undefined) {
+    if (override) { override.bundle(bundle); return true; }
+  } else {
+    const write = tslabModule() ? displayWriter() : null;
+    if (write) {
+      write({ data: bundle, metadata: {}, transient: {} }, false);
+      return true;
+    }
+  }
+  if (fallbackText !== undefined) console.log(fallbackText);
+  return false;
 }
 
 /** True when rich output (HTML) will be shown in a notebook. */
@@ -96,14 +135,15 @@ export function newNotebookDisplay(): NotebookDisplay | null {
   return tslab ? tslab.newDisplay() : null;
 }
 
-let override: TslabModule | null | undefined;
+let override: (TslabModule & { bundle(b: MimeBundle): void }) | null | undefined;
 let overrideToken: object = {};
 
 /**
- * For tests: pretend to run in a notebook whose displays record into `sink`, or pass null to
- * pretend there is none, or undefined to detect again.
+ * For tests: pretend to run in a notebook whose displays record into `sink` (its text/html, the
+ * display id or null, and the whole MIME bundle), or pass null to pretend there is none, or
+ * undefined to detect again.
  */
-export function setNotebookDisplayForTests(sink: ((html: string, displayId: number | null) => void) | null | undefined): void {
+export function setNotebookDisplayForTests(sink: ((html: string, displayId: number | null, bundle: MimeBundle) => void) | null | undefined): void {
   if (sink === undefined || sink === null) {
     override = sink;
     return;
@@ -111,9 +151,12 @@ export function setNotebookDisplayForTests(sink: ((html: string, displayId: numb
   let next = 0;
   overrideToken = {};
   const make = (id: number | null): NotebookDisplay => ({
-    html: (s: string) => sink(s, id),
-    text: (s: string) => sink(s, id),
-    markdown: (s: string) => sink(s, id),
+    html: (s: string) => sink(s, id, { 'text/html': s }),
+    text: (s: string) => sink(s, id, { 'text/plain': s }),
+    markdown: (s: string) => sink(s, id, { 'text/markdown': s }),
   });
-  override = { display: make(null), newDisplay: () => make(++next) };
+  override = {
+    display: make(null), newDisplay: () => make(++next),
+    bundle: b => sink(typeof b['text/html'] === 'string' ? b['text/html'] : '', null, b),
+  };
 }

@@ -1,14 +1,22 @@
 /**
- * Drawing figures in a notebook with plotly.js, offline: the library is embedded once per notebook
- * (by `plotlyInit`, which `setup` calls), and every plot's output is a <div> plus a small script
- * that waits for `window.Plotly`. Works in JupyterLab, classic Notebook and exported HTML, and
- * needs no network.
+ * Drawing figures in a notebook with plotly.js, offline. Every plot is ONE output with two
+ * representations (see `figureBundle`):
+ *  - `application/vnd.plotly.v1+json`, plotly's own MIME type: JupyterLab and Notebook 7 draw it
+ *    with the extension the `plotly` Python package installs, also in notebooks opened untrusted
+ *    (a saved hand-in), because it runs no script from the notebook;
+ *  - `text/html`: a <div> plus a small script that waits for `window.Plotly`, for classic
+ *    Notebook and exported HTML (nbconvert picks text/html). plotly.js for it is embedded once
+ *    per notebook by `plotlyInit`, which `setup` calls.
+ * Needs no network.
  * @see notebooks/90-plot-gallery.ipynb
  */
 import * as fs from 'fs';
 import { inspect } from 'util';
 import { Figure, figureJson, checkFigure } from './figure';
-import { cellExecutionToken, displayHtml, inNotebook } from './display';
+import { MimeBundle, cellExecutionToken, displayBundle, displayHtml, inNotebook } from './display';
+
+/** plotly's MIME type (plotly.py's renderers and the jupyterlab-plotly extension use it). */
+export const PLOTLY_MIME = 'application/vnd.plotly.v1+json';
 
 /** Shown in a plot's place when plotly.js never arrived (e.g. the setup cell was not run). */
 export const PLOTLY_MISSING_MESSAGE = 'plotting library not loaded: re-run the first (setup) cell';
@@ -80,7 +88,7 @@ export function figureHtml(fig: Figure, opts: { id?: string } = {}): string {
   if (!/^[A-Za-z][\w-]*$/.test(id)) throw new Error(`figureHtml: id '${id}' must be letters, digits, '-' or '_', starting with a letter.`);
   const height = typeof fig.layout.height === 'number' ? fig.layout.height : 420;
   const width = typeof fig.layout.width === 'number' ? `${fig.layout.width}px` : '100%';
-  const full: Figure = { ...fig, config: { displaylogo: false, responsive: true, ...(fig.config ?? {}) } };
+  const full = withConfig(fig);
   return `<div id="${id}" class="aelab-plot" style="width:${width};max-width:100%;height:${height}px;">` +
     `<div class="aelab-plot-placeholder" style="color:#777;font:13px sans-serif;padding:8px">${PLOT_PLACEHOLDER}</div></div>
 <script type="text/javascript">
@@ -99,13 +107,35 @@ export function figureHtml(fig: Figure, opts: { id?: string } = {}): string {
 </script>`;
 }
 
+function withConfig(fig: Figure): Figure {
+  return { ...fig, config: { displaylogo: false, responsive: true, ...(fig.config ?? {}) } };
+}
+
+/**
+ * The display bundle of one plot: plotly's MIME type (the figure as JSON data: data, layout,
+ * frames, config; numbers rounded like figureJson), the text/html fallback (figureHtml) and a
+ * text/plain summary for front ends that draw neither.
+ */
+export function figureBundle(fig: Figure, opts: { id?: string } = {}): MimeBundle {
+  const html = figureHtml(fig, opts);
+  return {
+    [PLOTLY_MIME]: JSON.parse(figureJson(withConfig(fig))),
+    'text/html': html,
+    'text/plain': `[plot] ${summarize(fig)}`,
+  };
+}
+
 /**
  * Draws `fig` in the notebook. Outside a notebook (scripts, tests) prints a one-line summary.
  * Returns nothing, so a trailing `show(...)` does not echo the figure's JSON.
  */
 export function show(fig: Figure): void {
-  const html = figureHtml(fig);
-  displayHtml(html, `[plot] ${summarize(fig)} — shown as a chart in a notebook`);
+  if (!inNotebook()) {
+    checkFigure(fig);
+    console.log(`[plot] ${summarize(fig)} — shown as a chart in a notebook`);
+    return;
+  }
+  displayBundle(figureBundle(fig));
 }
 
 /** "title: 3 traces (scatter×2, heatmap)" */

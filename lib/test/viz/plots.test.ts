@@ -8,7 +8,7 @@ import {
   lineChart, errorVsEpsilon, heatmap, sliderFigure, imageGrid, perturbationImages, weightGrid, toImages,
   figureJson, figureHtml, plotlyInitHtml, plotlyInit, show, round4, PLOTLY_MISSING_MESSAGE, DIVERGING,
 } from '../../src/internals';
-import { setNotebookDisplayForTests } from '../../src/viz/display';
+import { setNotebookDisplayForTests, displayBundle } from '../../src/viz/display';
 
 type Z = (number | null)[][];
 
@@ -170,4 +170,33 @@ test('show and plotlyInit display HTML only inside a notebook; figures print as 
   assert.equal(plotlyInit(), false, 'no notebook → nothing displayed');
   setNotebookDisplayForTests(undefined);
   assert.equal(inspect(lineChart([{ name: 'a', y: [1] }], { title: 'T' })), 'Figure T: 1 trace (scatter) — draw it with ae.show(fig)');
+});
+
+test('show sends ONE output with plotly\'s MIME type (frames included), the HTML fallback and a text summary', () => {
+  const bundles: Record<string, unknown>[] = [];
+  const fig = sliderFigure([
+    { label: 'a', data: [{ type: 'heatmap', z: [[0.123456, 1]] }] },
+    { label: 'b', data: [{ type: 'heatmap', z: [[NaN, 2]] }] },
+  ], { layout: { title: { text: 'S' } } });
+  setNotebookDisplayForTests((_h, id, b) => { assert.equal(id, null); bundles.push(b); });
+  try { show(fig); } finally { setNotebookDisplayForTests(undefined); }
+  assert.equal(bundles.length, 1);
+  const b = bundles[0];
+  assert.deepEqual(Object.keys(b).sort(), ['application/vnd.plotly.v1+json', 'text/html', 'text/plain']);
+  const p = b['application/vnd.plotly.v1+json'] as { data: { z: unknown }[]; layout: { sliders: unknown[] }; frames: { name: string; data: { z: unknown }[] }[]; config: Record<string, unknown> };
+  assert.deepEqual(p.data[0].z, [[0.1235, 1]], 'numbers rounded as in figureJson');
+  assert.deepEqual(p.frames.map(f => f.name), ['a', 'b']);
+  assert.deepEqual(p.frames[1].data[0].z, [[null, 2]], 'NaN becomes null (no value)');
+  assert.equal(p.layout.sliders.length, 1);
+  assert.equal(p.config.displaylogo, false);
+  assert.match(String(b['text/html']), /class="aelab-plot"/);
+  assert.match(String(b['text/plain']), /^\[plot\] S: 1 trace \(heatmap\), 2 frames$/);
+});
+
+test('displayBundle refuses keys that are not MIME types', () => {
+  setNotebookDisplayForTests(() => {});
+  try {
+    assert.throws(() => displayBundle({ html: '<b>x</b>' }), /expected an object keyed by MIME type.*got keys \[html\]/);
+    assert.throws(() => displayBundle({}), /keyed by MIME type/);
+  } finally { setNotebookDisplayForTests(undefined); }
 });
