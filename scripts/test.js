@@ -65,7 +65,7 @@ const steps = [
   { name: 'build lib', cmd: [node, 'scripts/env/build.js'], required: true },
   ...(libOnly ? [] : [
     { name: 'kernel', cmd: [node, 'scripts/env/kernel.js'], required: true },
-    { name: 'lint (eslint .)', cmd: [node, require.resolve('eslint/bin/eslint.js', { paths: [REPO] }), '.'] },
+    { name: 'lint (eslint .)', cmd: [node, path.join(path.dirname(require.resolve('eslint/package.json', { paths: [REPO] })), 'bin', 'eslint.js'), '.'] },
     { name: 'type-check the scripts (tsc -p scripts: checkJs)', cmd: [node, require.resolve('typescript/bin/tsc', { paths: [REPO] }), '-p', 'scripts'] },
     { name: 'notebook output policy', cmd: [node, 'scripts/notebooks/check.js'] },
   ]),

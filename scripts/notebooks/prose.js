@@ -121,7 +121,6 @@ function derivedValues(markdown) {
         problems.push(`derived declaration "${part}" is not "number = arithmetic" (digits, + − * / ** ( ), sqrt, log)`);
         continue;
       }
-      // eslint-disable-next-line no-new-func
       const result = Function(`"use strict"; return (${expr});`)();
       const decimals = (String(m[1]).split(/e/i)[0].split('.')[1] || '').length;
       const exponent = /e(-?\d+)/i.test(m[1]) ? Number(m[1].match(/e(-?\d+)/i)[1]) : 0;

@@ -2,7 +2,7 @@
 // lets through the paper's quoted numbers, the code's bounds and checked arithmetic, and the
 // committed lecture notebooks pass it.
 'use strict';
-const test = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert');
 const fs = require('node:fs');
 const path = require('node:path');
