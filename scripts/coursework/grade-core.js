@@ -277,7 +277,9 @@ function unseal(executed, run, sealed) {
     return out;
   });
   const runCells = (run.cells || []).slice(1).map((c, i) => ({ ...c, index: i, stdout: String(c.stdout || '').replace(PASS_LINE, '') }));
-  return { executed: { ...executed, cells }, run: { ...run, cells: runCells, seal: (run.cells || [])[0] } };
+  // The runner numbered cells with the grader's cell first; number them as the teacher sees them.
+  const renumber = text => text && String(text).replace(/\bcell (\d+)\b/g, (m, n) => `cell ${Math.max(1, Number(n) - 1)}`);
+  return { executed: { ...executed, cells }, run: { ...run, cells: runCells, seal: (run.cells || [])[0], restarts: (run.restarts || []).map(renumber), error: renumber(run.error) } };
 }
 
 module.exports = { parseSubmission, identify, assemble, score, errorSummary, norm, topLevelNames, seal, passed, unseal, PASS_LINE };
