@@ -261,8 +261,12 @@ test('grading the fixture submissions end to end: two shards in parallel, then -
     assert.match(csv.find(l => l.startsWith('jack,')), /^jack,,[^,]+,error,,,,,,,".*notebook from another assignment/);
     const gs = read(path.join(tmp, 'all', of('dora').output, 'results.json'));
     assert.equal(gs.score, 2);
-    assert.deepEqual(gs.tests.map(t => [t.name, t.score, t.max_score]), [['Exercise F.1 (ex-F.1-tests)', 2, 2], ['Exercise F.2 (ex-F.2-tests)', 0, 2]]);
-    assert.match(gs.tests[1].output, /expected: 67/);
+    assert.deepEqual(gs.tests.map(t => [t.name, t.score, t.max_score, t.visibility]), [
+      ['Exercise F.1: visible checks', 0, 0, 'visible'], ['Exercise F.1: all checks, hidden ones included (ex-F.1-tests)', 2, 2, 'after_due_date'],
+      ['Exercise F.2: visible checks', 0, 0, 'visible'], ['Exercise F.2: all checks, hidden ones included (ex-F.2-tests)', 0, 2, 'after_due_date']]);
+    assert.equal(gs.tests[2].status, 'passed', 'the hard-coded answer passes the visible check');
+    assert.match(gs.tests[3].output, /expected: 67/);
+    assert.doesNotMatch(gs.tests[2].output, /67/, 'the visible test says nothing of the hidden checks');
     assert.deepEqual(read(path.join(tmp, 'all', of('hana').output, 'results.json')).score, 0);
     const html = fs.readFileSync(path.join(tmp, 'all', of('dora').output, 'feedback.html'), 'utf8');
     assert.match(html, /Autograded score: <b>2 \/ 4<\/b> \(plus 1 point graded by hand\)/);
