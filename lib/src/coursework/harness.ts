@@ -208,6 +208,9 @@ export function sealForGrading(opts: SealOptions): { modules: number } {
   });
   Object.defineProperty(g, '__aelabGrader', { value: grader, writable: false, configurable: false, enumerable: false });
 
+  // What the library loads lazily, loaded now: its polyfills (mathjs, under danfojs, assigns
+  // Number.isFinite) must run before the built-ins are frozen.
+  for (const id of ['danfojs']) { try { require(require.resolve(id, { paths: [process.cwd()] })); } catch { /* not installed */ } }
   // Library modules, then the built-ins and globals.
   let modules = freezeModules(f => f.startsWith(libReal + path.sep) || f.startsWith(libRoot + path.sep));
   modules += freezeModules(f => f.startsWith(tfjsRoot + path.sep) && /[\\/]@tensorflow[\\/]tfjs(-core|-layers)?[\\/]dist[\\/](index|tf[^\\/]*)\.js$/.test(f));
