@@ -40,8 +40,8 @@ const LIBRARY_NAMES: Record<string, string> = { ae: 'aelab', tf: '@tensorflow/tf
  * Every own property fixed (non-writable, non-configurable), without Object.freeze: freezing
  * Array.prototype, Object.prototype or a typed-array prototype makes V8 drop its fast paths for the
  * elements of EVERY array (its "no elements" protector), and MNIST loading took 7× as long.
- * The price: such a prototype still accepts new properties, which nothing inherited can make use of
- * except a name the checks read from an options object — for those, see `fixedOptions` in grading.
+ * The price: such a prototype still accepts new properties (Object.prototype does not, and the
+ * checks read their options as own properties only).
  */
 const fixProperties = (o: unknown): void => {
   if (!((typeof o === 'object' && o !== null) || typeof o === 'function')) return;
@@ -98,6 +98,8 @@ function freezeIntrinsics(g: Dict): void {
       if ('value' in d && typeof k === 'string') tameOverride(proto, k);
       else Object.defineProperty(proto, k, { ...d, configurable: false, ...('value' in d ? { writable: false } : {}) });
     }
+    // No new inherited properties either: an `Object.prototype.tol = 1e9` would loosen every check's tolerance.
+    Object.preventExtensions(proto);
   }
   // Error.prepareStackTrace would hand later code the functions on the call stack (and their source).
   Object.defineProperty(Error, 'prepareStackTrace', { value: undefined, writable: false, configurable: false });
