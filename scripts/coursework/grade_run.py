@@ -380,12 +380,17 @@ class Runner:
         n = len(self.nb.cells)
         i = 0
         while i < n:
-            try:
-                client = self.start()
-            except Exception as e:
-                self.error = f"the kernel did not start: {type(e).__name__}: {ANSI.sub('', str(e))[:1000]}"
-                kill_tree()
-                return
+            client = None
+            for attempt in range(2):  # once more after a pause: on a loaded machine a start can fail
+                try:
+                    client = self.start()
+                    break
+                except Exception as e:
+                    kill_tree()
+                    if attempt:
+                        self.error = f"the kernel did not start: {type(e).__name__}: {ANSI.sub('', str(e))[:1000]}"
+                        return
+                    time.sleep(3)
             stop = threading.Event()
             threading.Thread(target=self.watchdog, args=(stop,), daemon=True).start()
             restart = None
