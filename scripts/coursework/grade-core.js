@@ -4,6 +4,7 @@
  * Used by scripts/coursework/grade.js.
  */
 'use strict';
+const crypto = require('crypto');
 const cw = require('./coursework');
 
 /** Whitespace-insensitive at line ends and at the end, so an editor's trailing spaces are not "edits". */
@@ -142,7 +143,7 @@ function stdoutOf(cell) {
  * The score of an executed assembled notebook. `run` is grade_run.py's RESULT.json.
  * Test cells earn their points when they ran without error; explain answers are listed for manual grading.
  */
-function score(source, assembled, executed, run) {
+function score(source, assembled, executed, run, proofs = null) {
   const exercises = [], manual = [], flags = [];
   const cellOf = id => assembled.nb.cells.findIndex(c => cw.gradeId(c) === id);
   for (const item of cw.gradedItems(source.nb)) {
@@ -152,21 +153,34 @@ function score(source, assembled, executed, run) {
       manual.push({ ...item, answer, answered: !!answer && !answer.includes(cw.TEXT_STUB) });
       continue;
     }
-    const info = (run.cells || [])[i] || { status: 'not-run' };
+    let info = (run.cells || [])[i] || { status: 'not-run' };
+    // Sealed runs: "ran without error" counts only with the cell's own proof (see seal()).
+    if (info.status === 'ok' && proofs && !(proofs[i] && proofs[i].all)) {
+      info = { ...info, status: 'unproven' };
+      flags.push(`test cell ${item.id} ended without an error but without the grader's proof that its checks ran to the end: 0 points (was the kernel tampered with?)`);
+    }
     const ok = info.status === 'ok';
     const stdout = i < 0 ? '' : stdoutOf(executed.cells[i]);
     const problem = ok ? '' : {
       error: errorSummary(info.stderr || `${info.ename}: ${info.evalue}`) || 'the cell failed',
-      timeout: `timed out: ${info.evalue}`, memory: info.evalue, died: info.evalue,
+      timeout: `timed out: ${info.evalue}`, memory: info.evalue, died: info.evalue, flood: info.evalue,
+      unproven: 'no proof that the checks ran to the end (see the flags)',
       'not-run': 'not run (the grader stopped before this cell; see the flags)',
     }[info.status] || info.status;
-    exercises.push({ ...item, score: ok ? item.points : 0, status: info.status, output: [stdout.trim(), problem].filter(Boolean).join('\n') });
+    const visible = proofs && proofs[i] ? proofs[i].visible : null; // null: no proof kept apart for the visible checks
+    const hasHidden = i >= 0 && /BEGIN HIDDEN TESTS/.test(cw.src(assembled.nb.cells[i].source));
+    exercises.push({ ...item, hasHidden, score: ok ? item.points : 0, status: info.status, visiblePassed: ok ? (visible === null ? null : true) : visible,
+      output: [stdout.trim(), problem].filter(Boolean).join('\n') });
   }
   (run.cells || []).forEach((info, i) => {
-    if (['timeout', 'memory', 'died'].includes(info.status)) {
-      const c = assembled.nb.cells[i];
-      flags.push(`cell ${i + 1} (${cw.gradeId(c) || firstLine(c.source)}): ${info.status === 'timeout' ? 'timed out' : info.status === 'memory' ? 'memory limit' : 'kernel died'}`);
+    const c = assembled.nb.cells[i];
+    const where = `cell ${i + 1} (${c ? cw.gradeId(c) || firstLine(c.source) : '?'})`;
+    if (['timeout', 'memory', 'died', 'flood'].includes(info.status)) {
+      flags.push(`${where}: ${{ timeout: 'timed out', memory: 'memory limit', died: 'kernel died', flood: 'flooded its output and was stopped' }[info.status]}`);
     }
+    const text = `${info.stderr || ''}\n${info.evalue || ''}`;
+    if (/ENOSPC|no space left on device/i.test(text)) flags.push(`${where}: the scratch folder filled up (no space left on device)`);
+    if (/UncaughtException:|UnhandledPromiseRejection:/.test(text)) flags.push(`${where}: an error was thrown after its cell had finished (a timer or promise of an earlier cell?) and printed here`);
   });
   if ((run.restarts || []).length) flags.push(`kernel restarted ${run.restarts.length}× (${run.restarts.join('; ')}); earlier cells were run again`);
   if (run.error) flags.push(`grader: ${run.error}`);
@@ -177,4 +191,95 @@ function score(source, assembled, executed, run) {
   return { exercises, manual, flags, total, max, manualMax };
 }
 
-module.exports = { parseSubmission, identify, assemble, score, errorSummary, norm };
+/**
+ * Top-level value names a TypeScript cell declares (variables, functions, classes, enums, imports;
+ * not namespaces, which may be types only); types and interfaces are not values. Parsed with the TypeScript compiler.
+ */
+function topLevelNames(source) {
+  const ts = require('typescript');
+  const file = ts.createSourceFile('cell.ts', source, ts.ScriptTarget.ES2020, false, ts.ScriptKind.TS);
+  const names = new Set();
+  const bind = n => {
+    if (!n) return;
+    if (ts.isIdentifier(n)) names.add(n.text);
+    else if (ts.isObjectBindingPattern(n) || ts.isArrayBindingPattern(n)) n.elements.forEach(e => !ts.isOmittedExpression(e) && bind(e.name));
+  };
+  for (const st of file.statements) {
+    const declare = (st.modifiers || []).some(m => m.kind === ts.SyntaxKind.DeclareKeyword);
+    if (declare) continue;
+    if (ts.isVariableStatement(st)) st.declarationList.declarations.forEach(d => bind(d.name));
+    else if ((ts.isFunctionDeclaration(st) || ts.isClassDeclaration(st) || ts.isEnumDeclaration(st)) && st.name) names.add(st.name.text);
+    else if (ts.isImportEqualsDeclaration(st)) names.add(st.name.text);
+    else if (ts.isImportDeclaration(st) && st.importClause && !st.importClause.isTypeOnly) {
+      const c = st.importClause;
+      if (c.name) names.add(c.name.text);
+      if (c.namedBindings && ts.isNamespaceImport(c.namedBindings)) names.add(c.namedBindings.name.text);
+      else if (c.namedBindings) c.namedBindings.elements.forEach(e => !e.isTypeOnly && names.add(e.name.text));
+    }
+  }
+  return [...names];
+}
+
+const PASS_LINE = /\n?⟦aelab-pass (\d+) ([0-9a-f]{64})⟧\n?/g;
+const mac = (secret, text) => crypto.createHmac('sha256', Buffer.from(secret, 'hex')).update(text).digest('hex');
+
+/**
+ * The notebook the grader actually runs when it seals the kernel (lib/src/coursework/harness.ts):
+ * a first cell of its own that seals the kernel with a fresh secret; each test cell in strict mode,
+ * ending with `lock` (fix the names it declares) and `pass` (print the proof that it ran to its end),
+ * each with that cell's token; each locked code cell ending with `lock`. Returns { nb, secret,
+ * original: [source of each cell of `nb` before sealing, or null for the grader's cell] }.
+ * The cell of the assembled notebook at index i is at index i + 1 in the sealed one.
+ */
+function seal(nb, secret = crypto.randomBytes(32).toString('hex')) {
+  const g = '(globalThis as any).__aelabGrader';
+  const prelude = { cell_type: 'code', id: 'grader-seal', metadata: { aelab_grader: true }, execution_count: null, outputs: [],
+    // The backend first: it patches tfjs (the library's fast kernels), which the seal then freezes.
+    source: `await require("aelab").internals.initBackend();\nvoid require("aelab/dist/src/coursework/harness.js").sealForGrading({ secret: "${secret}" });` };
+  const original = [null];
+  const cells = [prelude];
+  nb.cells.forEach((c, i) => {
+    const k = i + 1;
+    original.push(cw.src(c.source));
+    if (c.cell_type !== 'code' || !(cw.isTest(c) || (cw.isLocked(c) && !cw.isSolution(c)))) { cells.push(c); return; }
+    let names = [];
+    try { names = topLevelNames(cw.src(c.source)); } catch { names = []; }
+    const lock = `${g}.lock(${k}, "${mac(secret, `lock:${k}`)}", { ${names.join(', ')} });`;
+    let body = cw.src(c.source).replace(/\s+$/, '');
+    // The visible checks' own proof, just before the hidden ones (when those start at the top level).
+    if (cw.isTest(c)) body = body.replace(/^(\/\/[^\n]*BEGIN HIDDEN TESTS)/m, `${g}.pass(${k}, "${mac(secret, `test-visible:${k}`)}", "visible");\n$1`);
+    const source = cw.isTest(c)
+      ? `"use strict";\n${body}\n;${lock}\n${g}.pass(${k}, "${mac(secret, `test:${k}`)}");`
+      : `${body}\n;${lock}`;
+    cells.push({ ...c, source });
+  });
+  return { nb: { ...nb, cells }, secret, original };
+}
+
+/**
+ * Whether cell `k` of the sealed notebook printed its pass lines (`stdout`: the cell's standard output):
+ * { all: the whole cell ran to its end, visible: its visible checks did (null: no hidden tests) }.
+ */
+function passed(secret, k, stdout, cell) {
+  const lines = [...String(stdout || '').matchAll(PASS_LINE)].filter(m => Number(m[1]) === k).map(m => m[2]);
+  const hasHidden = !!cell && /BEGIN HIDDEN TESTS/.test(cw.src(cell.source)) && /\.pass\(\d+, "[0-9a-f]+", "visible"\)/.test(cw.src(cell.source));
+  return { all: lines.includes(mac(secret, `pass:${k}`)), visible: hasHidden ? lines.includes(mac(secret, `pass-visible:${k}`)) : null };
+}
+
+/**
+ * Undoes `seal` on an executed notebook and its run record, for the teacher's and student's eyes:
+ * the grader's cell goes, sources are the assembled ones again, pass lines leave the outputs.
+ */
+function unseal(executed, run, sealed) {
+  const cells = executed.cells.slice(1).map((c, i) => {
+    const out = { ...c, source: sealed.original[i + 1] };
+    if (c.outputs) out.outputs = c.outputs.map(o => (o.output_type === 'stream' ? { ...o, text: cw.src(o.text).replace(PASS_LINE, '') } : o)).filter(o => o.output_type !== 'stream' || o.text);
+    return out;
+  });
+  const runCells = (run.cells || []).slice(1).map((c, i) => ({ ...c, index: i, stdout: String(c.stdout || '').replace(PASS_LINE, '') }));
+  // The runner numbered cells with the grader's cell first; number them as the teacher sees them.
+  const renumber = text => text && String(text).replace(/\bcell (\d+)\b/g, (m, n) => `cell ${Math.max(1, Number(n) - 1)}`);
+  return { executed: { ...executed, cells }, run: { ...run, cells: runCells, seal: (run.cells || [])[0], restarts: (run.restarts || []).map(renumber), error: renumber(run.error) } };
+}
+
+module.exports = { parseSubmission, identify, assemble, score, errorSummary, norm, topLevelNames, seal, passed, unseal, PASS_LINE };

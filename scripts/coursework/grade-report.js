@@ -42,14 +42,36 @@ function gradebookCsv(results) {
   return rows.map(row => row.map(csvField).join(',')).join('\n') + '\n';
 }
 
-/** Gradescope's autograder format: { score, output, tests: [{ name, score, max_score, output }] }. */
+/**
+ * Gradescope's autograder results (https://gradescope-autograders.readthedocs.io/en/latest/specs/):
+ * score, execution_time, output and its output_format, and one test per exercise. An exercise with
+ * hidden tests is two tests: its visible checks (0 points, visible now, so students see what they
+ * saw in their notebook) and all its checks with the points (visibility "after_due_date"), so the
+ * hidden checks' outcome and output are not shown before the due date. Explain answers are listed
+ * in `output` (grade them by hand in Gradescope). Gradescope shows the total `score` to students
+ * unless the assignment hides autograder results.
+ */
 function gradescopeResults(r) {
-  if (r.status !== 'graded') return { score: 0, output: `This submission could not be graded: ${r.error}`, tests: [] };
-  const pending = (r.manual || []).map(m => `Exercise ${m.exercise} (${m.points} point${m.points === 1 ? "" : "s"}) is graded by hand${m.answered ? '' : ' — no answer was found'}.`);
+  const base = { execution_time: Math.round(r.seconds || 0), output_format: 'text', test_output_format: 'text', test_name_format: 'text', stdout_visibility: 'hidden' };
+  if (r.status !== 'graded') return { score: 0, ...base, output: `This submission could not be graded: ${r.error}`, tests: [], extra_data: { student: r.student, file: r.file } };
+  const pending = (r.manual || []).map(m => `Exercise ${m.exercise} (${m.points} point${m.points === 1 ? '' : 's'}) is graded by hand${m.answered ? '' : ' — no answer was found'}.`);
+  const tests = [];
+  for (const e of r.exercises || []) {
+    const hidden = e.hasHidden;
+    const status = e.score ? 'passed' : 'failed';
+    if (hidden) {
+      const shown = e.visiblePassed === true ? 'The visible checks passed (as in your notebook).' : e.visiblePassed === false ? `The visible checks did not pass:\n${e.output}` : '';
+      tests.push({ name: `Exercise ${e.exercise}: visible checks`, number: `${e.exercise}.a`, score: 0, max_score: 0,
+        status: e.visiblePassed ? 'passed' : 'failed', visibility: 'visible', output: shown, output_format: 'text' });
+    }
+    tests.push({ name: `Exercise ${e.exercise}${hidden ? ': all checks, hidden ones included' : ''} (${e.id})`, number: hidden ? `${e.exercise}.b` : e.exercise,
+      score: e.score, max_score: e.points, status, visibility: hidden ? 'after_due_date' : 'visible', output: e.output || (e.score ? 'passed' : ''), output_format: 'text' });
+  }
   return {
-    score: r.total,
+    score: r.total, ...base,
     output: [`Autograded: ${fmt(r.total)} / ${fmt(r.max)} points.`, ...pending, ...(r.flags || []).map(f => `Note: ${f}`)].join('\n'),
-    tests: (r.exercises || []).map(e => ({ name: `Exercise ${e.exercise} (${e.id})`, score: e.score, max_score: e.points, output: e.output || (e.score ? 'passed' : '') })),
+    tests,
+    extra_data: { student: r.student, notebook: r.notebook, file: r.file, flags: r.flags || [] },
   };
 }
 

@@ -18,10 +18,15 @@
  * file name without `.ipynb`. Which assignment: the instructor notebook in --source that shares the most
  * nbgrader grade_ids with it (else the same first heading or file name).
  *
- * Each submission runs in a fresh kernel (scripts/coursework/grade_run.py: own process group, per-cell time limit,
- * memory limit, allow-errors), with locked and test cells restored from the instructor notebook and the
- * hidden tests put back. Submission files are only read. It RUNS STUDENT CODE with your rights: grade in
- * a container or as an unprivileged user. Results in --out: gradebook.csv, report.json, and per
+ *   --scratch-mb M      size of the sandbox's scratch folder, /tmp and data/results (default 512)
+ *   --no-seal           do not seal the kernel (for measuring what sealing costs)
+ *
+ * Each submission runs in a fresh kernel (scripts/coursework/grade_run.py: per-cell time limit, memory limit,
+ * allow-errors) inside the sandbox of scripts/coursework/sandbox.js (bubblewrap, own user; the first
+ * output line says whether there is one), with locked and test cells restored from the instructor
+ * notebook, the hidden tests put back, and the kernel sealed (grade-core.js seal(),
+ * lib/src/coursework/harness.ts): a test cell counts only with its proof line. Submission files are only
+ * read. Results in --out: gradebook.csv, report.json, and per
  * submission <student>/<file>/ result.json, results.json (Gradescope), feedback.html, executed.ipynb.
  * Exit status: 0 all graded, 1 some submission could not be graded (see the gradebook), 2 bad usage.
  */
@@ -29,12 +34,13 @@
 const { spawn } = require('child_process');
 const fs = require('fs');
 const path = require('path');
-const { REPO, jupyterEnv, KERNEL_NAME } = require('../env/paths');
+const { REPO, jupyterEnv, TSLAB } = require('../env/paths');
 const { writeKernel } = require('../env/kernel');
 const { UsageError, parse, resolvePath, wholeNumber } = require('../common/args');
 const cw = require('./coursework');
 const core = require('./grade-core');
 const report = require('./grade-report');
+const sandbox = require('./sandbox');
 
 const PYTHON = '/usr/bin/python3';
 const RUNNER = path.join(__dirname, 'grade_run.py');
@@ -44,7 +50,8 @@ const MAX_RESTARTS = 3;
 function parseArgs(argv) {
   const { values: v, positionals, help } = parse(argv, {
     out: { type: 'string' }, source: { type: 'string' }, jobs: { type: 'string' }, 'timeout-cell': { type: 'string' },
-    'timeout-wall': { type: 'string' }, 'memory-mb': { type: 'string' }, list: { type: 'boolean' }, merge: { type: 'boolean' },
+    'timeout-wall': { type: 'string' }, 'memory-mb': { type: 'string' }, 'scratch-mb': { type: 'string' }, 'no-seal': { type: 'boolean' },
+    list: { type: 'boolean' }, merge: { type: 'boolean' },
     shard: { type: 'string' },
   });
   if (help) throw new UsageError('');
@@ -52,7 +59,7 @@ function parseArgs(argv) {
   const o = {
     out: resolvePath(v.out ?? path.join(REPO, 'out', 'grades')), source: resolvePath(v.source ?? path.join(REPO, 'notebooks')),
     jobs: int('jobs', 1), timeoutCell: int('timeout-cell', 600), timeoutWall: int('timeout-wall', null), memoryMb: int('memory-mb', 4096),
-    list: !!v.list, shard: [1, 1], inputs: [], merge: null,
+    scratchMb: int('scratch-mb', 512), seal: !v['no-seal'], list: !!v.list, shard: [1, 1], inputs: [], merge: null,
   };
   if (v.shard !== undefined) {
     const m = /^(\d+)\/(\d+)$/.exec(v.shard);
@@ -113,40 +120,68 @@ const killGroup = pid => { try { process.kill(-pid, 'SIGKILL'); } catch { /* alr
 function killAll() { for (const c of children) { killGroup(c.runner.pid); c.kernels.forEach(killGroup); } }
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => { killAll(); process.exit(130); });
 
-/** Executes a notebook object with grade_run.py in its own process group; resolves { run, executed }. */
-function execute(nb, o, workDir) {
+/** The environment inside the sandbox: nothing of the grader's own (tokens, credentials), only what a notebook needs. */
+function sandboxEnv(o) {
+  const env = { PATH: `${path.dirname(process.execPath)}:/usr/bin:/bin`, HOME: sandbox.BOX, TMPDIR: '/tmp', LANG: 'C.UTF-8' };
+  for (const [k, v] of Object.entries(process.env)) if (/^AELAB_/.test(k) && !/^AELAB_GRADE/.test(k)) env[k] = v;
+  if (o.jobs > 1 && !process.env.AELAB_WASM_THREADS) env.AELAB_WASM_THREADS = '1';
+  return env;
+}
+
+/**
+ * Executes a notebook object with grade_run.py in its own process group, the kernel in the sandbox
+ * (scripts/coursework/sandbox.js); resolves { run, executed }. Whatever the notebook does, this
+ * resolves: the runner's output goes to files (no pipe a stray process could hold open), and when the
+ * runner exits, for whatever reason, every kernel process group it reported is killed.
+ */
+function execute(nb, o, workDir, slot = 0) {
   fs.mkdirSync(workDir, { recursive: true });
   const input = path.join(workDir, 'submission.ipynb'), output = path.join(workDir, 'executed.ipynb'), result = path.join(workDir, 'run.json');
   fs.writeFileSync(input, JSON.stringify(nb));
   const codeCells = nb.cells.filter(c => c.cell_type === 'code').length;
   const wall = o.timeoutWall || 10 * o.timeoutCell;
   const guardMs = (wall * (codeCells + 2) * (MAX_RESTARTS + 1) + 300) * 1000;
+  const jupyterDir = path.join(workDir, 'jupyter');
+  const kernel = sandbox.writeKernelSpec({ jupyterDir, boxDir: path.join(workDir, 'box'), slot, scratchMb: o.scratchMb || 512, env: sandboxEnv(o), tslab: TSLAB });
+  const env = { ...jupyterEnv(), JUPYTER_PATH: jupyterDir, JUPYTER_RUNTIME_DIR: path.join(workDir, 'runtime'),
+    ...(o.jobs > 1 && !process.env.AELAB_WASM_THREADS ? { AELAB_WASM_THREADS: '1' } : {}) };
+  const logFile = path.join(workDir, 'runner.log');
+  const log = fs.openSync(logFile, 'w');
   return new Promise(resolve => {
     const runner = spawn(PYTHON, [RUNNER, input, output, result, '--cwd', workDir, '--timeout-cell', String(o.timeoutCell),
-      '--timeout-wall', String(wall), '--memory-mb', String(o.memoryMb), '--kernel', KERNEL_NAME, '--max-restarts', String(MAX_RESTARTS)],
-    // Several kernels at once: one wasm thread each, or each would take the cores that look idle at its start.
-    { cwd: REPO, env: { ...jupyterEnv(), ...(o.jobs > 1 && !process.env.AELAB_WASM_THREADS ? { AELAB_WASM_THREADS: '1' } : {}) }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+      '--timeout-wall', String(wall), '--memory-mb', String(o.memoryMb), '--kernel', kernel, '--max-restarts', String(MAX_RESTARTS)],
+    { cwd: REPO, env, detached: true, stdio: ['ignore', log, log] });
+    fs.closeSync(log);
     const child = { runner, kernels: new Set() };
     children.add(child);
-    let stderr = '';
-    runner.stdout.on('data', d => { for (const m of String(d).matchAll(/kernel-pid (\d+)/g)) child.kernels.add(Number(m[1])); });
-    runner.stderr.on('data', d => { stderr = (stderr + d).slice(-4000); });
-    const guard = setTimeout(() => { stderr += `\ngrader: gave up after ${guardMs / 1000} s`; killGroup(runner.pid); }, guardMs);
-    runner.on('close', code => {
+    // The kernel's pid, as the runner reports it, so that its group can be killed even if the runner dies.
+    const poll = setInterval(() => {
+      try { for (const m of fs.readFileSync(logFile, 'utf8').matchAll(/kernel-pid (\d+)/g)) child.kernels.add(Number(m[1])); } catch { /* not yet */ }
+    }, 500);
+    let note = '';
+    const guard = setTimeout(() => { note = `gave up after ${guardMs / 1000} s`; killGroup(runner.pid); }, guardMs);
+    runner.on('exit', (code, signal) => {
       clearTimeout(guard);
+      clearInterval(poll);
+      try { for (const m of fs.readFileSync(logFile, 'utf8').matchAll(/kernel-pid (\d+)/g)) child.kernels.add(Number(m[1])); } catch { /* none */ }
+      killGroup(runner.pid);
       child.kernels.forEach(killGroup); // whatever the runner left behind
       children.delete(child);
-      try {
-        resolve({ run: JSON.parse(fs.readFileSync(result, 'utf8')), executed: JSON.parse(fs.readFileSync(output, 'utf8')) });
-      } catch {
-        resolve({ run: { cells: [], restarts: [], error: `the notebook runner failed (exit ${code}): ${stderr.trim().split('\n').slice(-5).join(' | ')}` }, executed: nb });
-      }
+      const tail = () => { try { return fs.readFileSync(logFile, 'utf8').trim().split('\n').filter(l => !/^kernel-pid /.test(l)).slice(-5).join(' | '); } catch { return ''; } };
+      let run = null;
+      try { run = JSON.parse(fs.readFileSync(result, 'utf8')); } catch { /* the runner died before the first cell */ }
+      let executed = null;
+      try { executed = JSON.parse(fs.readFileSync(output, 'utf8')); } catch { /* the runner did not finish */ }
+      if (run && executed && code === 0) { resolve({ run, executed }); return; }
+      const why = `the notebook runner ${signal ? `was killed (${signal})` : `failed (exit ${code})`}${note ? `, ${note}` : ''}${tail() ? `: ${tail()}` : ''}`;
+      // What it recorded before it died still counts: the cells it ran, without their outputs.
+      resolve({ run: { cells: [], restarts: [], ...(run || {}), error: why, runnerDied: true }, executed: nb });
     });
   });
 }
 
 /** Grades one submission; never throws (a bad file becomes a result with status "error"). */
-async function gradeOne(sub, sources, o, k) {
+async function gradeOne(sub, sources, o, k, slot = 0) {
   const t0 = Date.now();
   const base = { student: sub.student, file: sub.file, studentRule: sub.rule, notebook: null, gradedAt: new Date().toISOString().slice(0, 19) + 'Z' };
   let executed = null, result;
@@ -156,10 +191,19 @@ async function gradeOne(sub, sources, o, k) {
     const source = core.identify(nb, sources, path.basename(sub.file, '.ipynb'));
     const assembled = core.assemble(nb, source);
     const workDir = path.join(WORK, `${process.pid}-${k}`);
-    let run;
-    try { ({ run, executed } = await execute(assembled.nb, o, workDir)); } finally { fs.rmSync(workDir, { recursive: true, force: true }); }
+    const sealed = o.seal ? core.seal(assembled.nb) : null;
+    let run, proofs = null;
+    try { ({ run, executed } = await execute(sealed ? sealed.nb : assembled.nb, o, workDir, slot)); } finally { fs.rmSync(workDir, { recursive: true, force: true }); }
+    const sealFlags = [];
+    if (sealed) {
+      const stdoutOf = k => (run.cells[k] && run.cells[k].stdout) || ((executed.cells[k] || {}).outputs || []).filter(x => x.output_type === 'stream' && x.name === 'stdout').map(x => cw.src(x.text)).join('');
+      proofs = (run.cells || []).map((c, k) => core.passed(sealed.secret, k, stdoutOf(k), sealed.nb.cells[k])).slice(1);
+      ({ executed, run } = core.unseal(executed, run, sealed));
+      if (run.seal && run.seal.status !== 'ok' && run.seal.status !== 'not-run') sealFlags.push(`grader: sealing the kernel failed (${core.errorSummary(run.seal.stderr || run.seal.evalue).split('\n')[0]}); no test could be proven`);
+    }
     if (run.error && !(run.cells || []).some(c => !['skip', 'not-run'].includes(c.status))) throw new Error(`could not be run: ${run.error}`);
-    const s = core.score(source, assembled, executed, run);
+    const s = core.score(source, assembled, executed, run, proofs);
+    s.flags.unshift(...sealFlags);
     result = { ...base, status: 'graded', notebook: source.name, ...s, flags: [...assembled.flags, ...s.flags], peakRssMb: run.peak_rss_mb, cells: run.cells };
   } catch (e) {
     result = { ...base, status: 'error', error: `${rel(sub.file)}: ${e.message}`, flags: [] };
@@ -226,21 +270,23 @@ async function main() {
   const mine = all.filter((_, k) => k % n === i - 1);
   if (o.list) { for (const s of mine) console.log(`${s.student}\t${rel(s.file)}`); return 0; }
   writeKernel();
+  const box = sandbox.describe();
+  console.log(`grade: ${box}`);
   console.log(`grade: ${mine.length} submission(s)${n > 1 ? ` (shard ${i}/${n} of ${all.length})` : ''} against ${sources.map(s => s.name).join(', ')}; ` +
     `${o.jobs} at a time, cell limit ${o.timeoutCell} s CPU (${o.timeoutWall || 10 * o.timeoutCell} s wall), memory limit ${o.memoryMb} MB; results in ${rel(o.out)}/`);
   const done = new Array(mine.length);
   let next = 0;
   const taken = new Set();
-  await Promise.all(Array.from({ length: Math.min(o.jobs, mine.length) }, async () => {
+  await Promise.all(Array.from({ length: Math.min(o.jobs, mine.length) }, async (_, slot) => {
     while (next < mine.length) {
       const k = next++;
-      const graded = await gradeOne(mine[k], sources, o, k);
+      const graded = await gradeOne(mine[k], sources, o, k, slot);
       writeSubmission(o, graded, taken);
       done[k] = graded.result;
       console.log(line(graded.result));
     }
   }));
-  writeGradebook(o.out, done, { shard: `${i}/${n}`, source: o.source, timeoutCell: o.timeoutCell, timeoutWall: o.timeoutWall, memoryMb: o.memoryMb });
+  writeGradebook(o.out, done, { sandbox: box, shard: `${i}/${n}`, source: o.source, timeoutCell: o.timeoutCell, timeoutWall: o.timeoutWall, memoryMb: o.memoryMb, scratchMb: o.scratchMb });
   const bad = done.filter(r => r.status !== 'graded').length;
   console.log(`grade: ${done.length - bad} graded, ${bad} could not be graded; gradebook ${rel(path.join(o.out, 'gradebook.csv'))}`);
   return bad ? 1 : 0;
@@ -254,7 +300,7 @@ if (require.main === module) {
     if (e instanceof UsageError) {
       if (e.message) console.error(`grade: ${e.message}`);
       console.error('usage: npm run grade -- <submission.ipynb | folder>... [--out DIR] [--source DIR] [--jobs N] [--shard i/n] ' +
-        '[--timeout-cell S] [--timeout-wall S] [--memory-mb M] [--list]\n       npm run grade -- --merge DIR... [--out DIR]');
+        '[--timeout-cell S] [--timeout-wall S] [--memory-mb M] [--scratch-mb M] [--no-seal] [--list]\n       npm run grade -- --merge DIR... [--out DIR]');
       process.exitCode = 2;
     } else { console.error(`grade: ${e.stack || e.message}`); process.exitCode = 1; }
   });

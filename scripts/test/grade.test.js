@@ -261,8 +261,12 @@ test('grading the fixture submissions end to end: two shards in parallel, then -
     assert.match(csv.find(l => l.startsWith('jack,')), /^jack,,[^,]+,error,,,,,,,".*notebook from another assignment/);
     const gs = read(path.join(tmp, 'all', of('dora').output, 'results.json'));
     assert.equal(gs.score, 2);
-    assert.deepEqual(gs.tests.map(t => [t.name, t.score, t.max_score]), [['Exercise F.1 (ex-F.1-tests)', 2, 2], ['Exercise F.2 (ex-F.2-tests)', 0, 2]]);
-    assert.match(gs.tests[1].output, /expected: 67/);
+    assert.deepEqual(gs.tests.map(t => [t.name, t.score, t.max_score, t.visibility]), [
+      ['Exercise F.1: visible checks', 0, 0, 'visible'], ['Exercise F.1: all checks, hidden ones included (ex-F.1-tests)', 2, 2, 'after_due_date'],
+      ['Exercise F.2: visible checks', 0, 0, 'visible'], ['Exercise F.2: all checks, hidden ones included (ex-F.2-tests)', 0, 2, 'after_due_date']]);
+    assert.equal(gs.tests[2].status, 'passed', 'the hard-coded answer passes the visible check');
+    assert.match(gs.tests[3].output, /expected: 67/);
+    assert.doesNotMatch(gs.tests[2].output, /67/, 'the visible test says nothing of the hidden checks');
     assert.deepEqual(read(path.join(tmp, 'all', of('hana').output, 'results.json')).score, 0);
     const html = fs.readFileSync(path.join(tmp, 'all', of('dora').output, 'feedback.html'), 'utf8');
     assert.match(html, /Autograded score: <b>2 \/ 4<\/b> \(plus 1 point graded by hand\)/);
@@ -271,3 +275,105 @@ test('grading the fixture submissions end to end: two shards in parallel, then -
     assert.ok(!html.includes('countDivisible(50, 5, 7)') && !html.includes('Numbers divisible by both') && !/<script/i.test(html), 'no hidden test code, rubric or script in feedback');
   } finally { fs.rmSync(tmp, { recursive: true, force: true }); }
 });
+
+/** Pids and command lines of live processes whose command line contains `marker`. */
+function processesWith(marker) {
+  const found = [];
+  for (const pid of fs.readdirSync('/proc').filter(p => /^\d+$/.test(p))) {
+    try { const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim(); if (cmd.includes(marker)) found.push(`${pid} ${cmd}`); } catch { /* gone */ }
+  }
+  return found;
+}
+
+test('hand-ins that attack the grader: the run ends with a row for each, tampering earns nothing, the sandbox hides the course, nothing is left running',
+  { timeout: 40 * 60 * 1000 }, async () => {
+    const attacks = require('./fixtures/coursework/attacks');
+    const sandbox = require('../coursework/sandbox');
+    const sandboxed = sandbox.detect().kind !== 'none';
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'aelab-attacks-'));
+    try {
+      const subs = path.join(tmp, 'submissions');
+      fs.mkdirSync(subs);
+      const edition = cw.studentEdition(read(INSTRUCTOR), 'fixture');
+      const recipes = [...attacks.robustness, ...attacks.tampering, ...attacks.sandboxing, ...attacks.honest].filter(r => sandboxed || !r.sandboxOnly);
+      for (const r of recipes) fs.writeFileSync(path.join(subs, `${r.student}__fixture-assignment.ipynb`), JSON.stringify(attacks.notebookFor(edition, r)));
+      const out = path.join(tmp, 'out');
+      const res = await run([path.join(REPO, 'scripts', 'coursework', 'grade.js'), subs, '--source', FIX, '--timeout-cell', CELL_TIMEOUT, '--memory-mb', '1500',
+        '--scratch-mb', '64', '--jobs', '2', '--out', out]);
+      const log = res.stdout + res.stderr;
+      // The first line says whether hand-ins were sandboxed.
+      assert.match(log.split('\n')[0], sandboxed ? /^grade: sandbox: bubblewrap/ : /^grade: WARNING: NOT SANDBOXED/);
+      assert.equal(res.code, 0, `every hand-in was graded\n${log}`);
+      const results = read(path.join(out, 'report.json')).results;
+      assert.equal(read(path.join(out, 'report.json')).sandbox, sandbox.describe());
+      assert.equal(results.length, recipes.length, log);
+      const csv = fs.readFileSync(path.join(out, 'gradebook.csv'), 'utf8');
+      for (const r of recipes) {
+        const got = results.find(x => x.student === r.student) || assert.fail(`no result for ${r.student}\n${log}`);
+        assert.match(csv, new RegExp(`^${r.student},fixture-assignment,`, 'm'), `${r.student} has a gradebook row`);
+        assert.equal(got.status, 'graded', `${r.student} (${r.what}): ${got.error}`);
+        // Without the sandbox a hand-in that kills its parent still gets a row, but not every cell runs.
+        if (!sandboxed && attacks.robustness.includes(r)) continue;
+        for (const f of r.flags || []) assert.ok(got.flags.some(x => f.test(x)), `${r.student}: a flag matching ${f}; flags: ${got.flags.join(' | ')}`);
+        if (!r.expect) continue;
+        const scores = Object.fromEntries(got.exercises.map(e => [e.exercise, e.score]));
+        assert.deepEqual(scores, r.expect, `${r.student} (${r.what}): ${JSON.stringify(got.exercises.map(e => [e.exercise, e.status, e.output.slice(0, 300)]))}\nflags: ${got.flags.join(' | ')}`);
+      }
+      // Nothing the hand-ins started is still running.
+      for (const r of recipes) for (const marker of r.orphans || []) assert.deepEqual(processesWith(marker), [], `${r.student} left ${marker} running`);
+      // The pass proofs never reach the teacher's or student's eyes.
+      for (const r of results) {
+        const dir = path.join(out, r.output);
+        // (b-console's own cell prints a fake proof of zeros; a real one is an HMAC, and the tokens are in no source shown.)
+        for (const f of ['executed.ipynb', 'feedback.html', 'results.json']) {
+          assert.doesNotMatch(fs.readFileSync(path.join(dir, f), 'utf8'), /sealForGrading|__aelabGrader\.(pass|lock)\(\d+, \\?"[0-9a-f]{64}|⟦aelab-pass \d+ (?!0{64})[0-9a-f]{64}⟧/, `${r.student}/${f}`);
+        }
+      }
+      // What the snooping hand-in saw: none of the course, its own uid, no grader processes, no grader environment.
+      if (sandboxed) {
+        const snoop = results.find(x => x.student === 'c-snoop');
+        const text = fs.readFileSync(path.join(out, snoop.output, 'executed.ipynb'), 'utf8');
+        const seen = JSON.parse(/SNOOP (\{.*?\})\\n/.exec(text)[1].replace(/\\"/g, '"'));
+        assert.deepEqual([seen.notebooks, seen.fixture, seen.out, seen.writeLib], ['ENOENT', 'ENOENT', 'grade-work', 'EROFS'], JSON.stringify(seen));
+        assert.ok(seen.processes <= 4, `sees only the sandbox's processes: ${seen.processes}`);
+        assert.doesNotMatch(seen.env, /JUPYTER|npm_|INIT_CWD/, 'no grader environment inside');
+        if (sandbox.detect().kind === 'bwrap-user') assert.ok(seen.uid >= sandbox.UID_BASE, `runs as its own user: uid ${seen.uid}`);
+      }
+      // Gradescope: execution_time, output_format, and hidden tests only after the due date.
+      const gs = read(path.join(out, results.find(x => x.student === 'h-offbyone').output, 'results.json'));
+      assert.equal(typeof gs.execution_time, 'number');
+      assert.equal(gs.output_format, 'text');
+      assert.deepEqual(gs.tests.map(t => [t.number, t.score, t.max_score, t.status, t.visibility]), [
+        ['F.1.a', 0, 0, 'passed', 'visible'], ['F.1.b', 2, 2, 'passed', 'after_due_date'],
+        ['F.2.a', 0, 0, 'failed', 'visible'], ['F.2.b', 0, 2, 'failed', 'after_due_date']]); // 0 … n−1 counts 0 as well: 221, already visible
+      assert.equal(gs.score, 2);
+    } finally { fs.rmSync(tmp, { recursive: true, force: true }); }
+  });
+
+test('the exercises on the paper\'s core ideas tell right answers from the plausible wrong ones (FGSM, J̃, the dual norm, adversarial training)',
+  { timeout: 40 * 60 * 1000 }, async () => {
+    const core = require('./fixtures/coursework/core-ideas');
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'aelab-core-'));
+    try {
+      const source = path.join(tmp, 'source'), subs = path.join(tmp, 'submissions'), out = path.join(tmp, 'out');
+      fs.mkdirSync(source); fs.mkdirSync(subs);
+      const instructor = core.assignment(path.join(REPO, 'notebooks'));
+      fs.writeFileSync(path.join(source, 'core-ideas.ipynb'), JSON.stringify(instructor));
+      fs.writeFileSync(path.join(subs, 'core-model__core-ideas.ipynb'), JSON.stringify(instructor)); // the model solutions
+      const edition = cw.studentEdition(instructor, 'core-ideas');
+      fs.writeFileSync(path.join(subs, 'core-blank__core-ideas.ipynb'), JSON.stringify(edition));
+      for (const h of core.handIns) fs.writeFileSync(path.join(subs, `${h.student}__core-ideas.ipynb`), JSON.stringify(core.notebookFor(edition, h)));
+      const res = await run([path.join(REPO, 'scripts', 'coursework', 'grade.js'), subs, '--source', source, '--timeout-cell', String(Math.max(120, Number(CELL_TIMEOUT))),
+        '--memory-mb', '3000', '--jobs', '2', '--out', out]);
+      const log = res.stdout + res.stderr;
+      assert.equal(res.code, 0, log);
+      const results = read(path.join(out, 'report.json')).results;
+      const expected = [{ student: 'core-model', expect: { '3.1': 2, '5.1': 2, '6.1': 2, '7.2': 2 } }, { student: 'core-blank', expect: { '3.1': 0, '5.1': 0, '6.1': 0, '7.2': 0 } }, ...core.handIns];
+      for (const h of expected) {
+        const r = results.find(x => x.student === h.student) || assert.fail(`no result for ${h.student}\n${log}`);
+        assert.equal(r.status, 'graded', `${h.student}: ${r.error}`);
+        const scores = Object.fromEntries(r.exercises.map(e => [e.exercise, e.score]));
+        assert.deepEqual(scores, h.expect, `${h.student} (${h.what || ''}): ${JSON.stringify(r.exercises.map(e => [e.exercise, e.status, e.output.slice(-400)]), null, 1)}\nflags: ${r.flags.join(' | ')}`);
+      }
+    } finally { fs.rmSync(tmp, { recursive: true, force: true }); }
+  });

@@ -11,6 +11,12 @@ export class ExerciseCheckError extends Error {
   }
 }
 
+/** An option as given by the caller: own properties only, never one inherited from a (tampered) Object.prototype. */
+const own = <T>(opts: object, key: string, fallback: T): T => {
+  const d = Object.getOwnPropertyDescriptor(opts, key);
+  return d && 'value' in d && d.value !== undefined ? d.value as T : fallback;
+};
+
 const show = (v: unknown): string => {
   if (typeof v === 'number') return Number.isInteger(v) ? String(v) : v.toPrecision(6);
   if (ArrayBuffer.isView(v)) return `[${Array.from(v as unknown as ArrayLike<number>).slice(0, 6).map(show).join(', ')}${(v as unknown as ArrayLike<number>).length > 6 ? ', …' : ''}]`;
@@ -20,9 +26,9 @@ const show = (v: unknown): string => {
 /** Passes when |got − expected| ≤ tol (absolute) or ≤ rtol·|expected|. */
 export function expectClose(exercise: string, what: string, got: unknown, expected: number,
   opts: { tol?: number; rtol?: number; hint?: string } = {}): void {
-  const tol = opts.tol ?? 1e-6, rtol = opts.rtol ?? 0;
+  const tol = own(opts, 'tol', 1e-6), rtol = own(opts, 'rtol', 0);
   if (typeof got !== 'number' || !Number.isFinite(got) || Math.abs(got - expected) > Math.max(tol, rtol * Math.abs(expected))) {
-    throw new ExerciseCheckError(exercise, what, `${show(expected)} (± ${show(Math.max(tol, rtol * Math.abs(expected)))})`, show(got), opts.hint);
+    throw new ExerciseCheckError(exercise, what, `${show(expected)} (± ${show(Math.max(tol, rtol * Math.abs(expected)))})`, show(got), own<string | undefined>(opts, 'hint', undefined));
   }
   console.log(`✓ Exercise ${exercise}: ${what}`);
 }
@@ -30,12 +36,12 @@ export function expectClose(exercise: string, what: string, got: unknown, expect
 /** Passes when every entry of `got` is within `tol` of `expected`. */
 export function expectAllClose(exercise: string, what: string, got: ArrayLike<number> | undefined | null, expected: ArrayLike<number>,
   opts: { tol?: number; hint?: string } = {}): void {
-  const tol = opts.tol ?? 1e-5;
-  if (!got || typeof got.length !== 'number') throw new ExerciseCheckError(exercise, what, `an array of ${expected.length} numbers`, show(got), opts.hint);
-  if (got.length !== expected.length) throw new ExerciseCheckError(exercise, what, `${expected.length} values`, `${got.length} values`, opts.hint);
+  const tol = own(opts, 'tol', 1e-5);
+  if (!got || typeof got.length !== 'number') throw new ExerciseCheckError(exercise, what, `an array of ${expected.length} numbers`, show(got), own<string | undefined>(opts, 'hint', undefined));
+  if (got.length !== expected.length) throw new ExerciseCheckError(exercise, what, `${expected.length} values`, `${got.length} values`, own<string | undefined>(opts, 'hint', undefined));
   for (let i = 0; i < expected.length; i++) {
     if (!(Math.abs(got[i] - expected[i]) <= tol)) {
-      throw new ExerciseCheckError(exercise, `${what} (first mismatch at index ${i})`, show(expected[i]), show(got[i]), opts.hint);
+      throw new ExerciseCheckError(exercise, `${what} (first mismatch at index ${i})`, show(expected[i]), show(got[i]), own<string | undefined>(opts, 'hint', undefined));
     }
   }
   console.log(`✓ Exercise ${exercise}: ${what}`);
