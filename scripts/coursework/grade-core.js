@@ -205,7 +205,7 @@ function topLevelNames(source) {
     else if (ts.isObjectBindingPattern(n) || ts.isArrayBindingPattern(n)) n.elements.forEach(e => !ts.isOmittedExpression(e) && bind(e.name));
   };
   for (const st of file.statements) {
-    const declare = (st.modifiers || []).some(m => m.kind === ts.SyntaxKind.DeclareKeyword);
+    const declare = (/** @type {any} */ (st).modifiers || []).some(m => m.kind === ts.SyntaxKind.DeclareKeyword);
     if (declare) continue;
     if (ts.isVariableStatement(st)) st.declarationList.declarations.forEach(d => bind(d.name));
     else if ((ts.isFunctionDeclaration(st) || ts.isClassDeclaration(st) || ts.isEnumDeclaration(st)) && st.name) names.add(st.name.text);
@@ -214,7 +214,7 @@ function topLevelNames(source) {
       const c = st.importClause;
       if (c.name) names.add(c.name.text);
       if (c.namedBindings && ts.isNamespaceImport(c.namedBindings)) names.add(c.namedBindings.name.text);
-      else if (c.namedBindings) c.namedBindings.elements.forEach(e => !e.isTypeOnly && names.add(e.name.text));
+      else if (c.namedBindings) /** @type {import('typescript').NamedImports} */ (c.namedBindings).elements.forEach(e => !e.isTypeOnly && names.add(e.name.text));
     }
   }
   return [...names];
