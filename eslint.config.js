@@ -6,7 +6,21 @@ const tseslint = require('typescript-eslint');
 const globals = require('globals');
 
 module.exports = tseslint.config(
-  { ignores: ['node_modules/**', '**/dist/**', 'site/**', 'out/**', 'release/**', '.venv/**', '.jupyter/**', 'scripts/test/fixtures/**', 'scripts/html/template/**', 'native/build/**', '.venv-torch/**'] },
+  {
+    ignores: [
+      'node_modules/**',
+      '**/dist/**',
+      'site/**',
+      'out/**',
+      'release/**',
+      '.venv/**',
+      '.jupyter/**',
+      'scripts/test/fixtures/**',
+      'scripts/html/template/**',
+      'native/build/**',
+      '.venv-torch/**',
+    ],
+  },
   js.configs.recommended,
   // Matching terminal escapes and control characters on purpose (ANSI colours, CSV/notebook hygiene).
   { rules: { 'no-control-regex': 'off', 'no-regex-spaces': 'off' } },
@@ -24,9 +38,9 @@ module.exports = tseslint.config(
   {
     files: ['lib/**/*.ts'],
     rules: {
-      '@typescript-eslint/no-explicit-any': 'off',        // tfjs' kernel and layer APIs are typed loosely
+      '@typescript-eslint/no-explicit-any': 'off', // tfjs' kernel and layer APIs are typed loosely
       '@typescript-eslint/no-unused-vars': ['error', { args: 'none', caughtErrors: 'none', ignoreRestSiblings: true }],
-      '@typescript-eslint/no-require-imports': 'off',     // optional native modules load with require
+      '@typescript-eslint/no-require-imports': 'off', // optional native modules load with require
     },
   },
 );

@@ -20,32 +20,49 @@ const verbose = process.argv.includes('--verbose');
 
 function nodeGyp() {
   // npm sets npm_config_node_gyp for its scripts; otherwise use the node-gyp bundled with npm.
-  const candidates = [process.env.npm_config_node_gyp,
-    path.join(path.dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js')];
-  try { candidates.push(require.resolve('node-gyp/bin/node-gyp.js')); } catch { /* not installed as a package */ }
+  const candidates = [
+    process.env.npm_config_node_gyp,
+    path.join(path.dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'),
+  ];
+  try {
+    candidates.push(require.resolve('node-gyp/bin/node-gyp.js'));
+  } catch {
+    /* not installed as a package */
+  }
   return candidates.find(c => c && fs.existsSync(c)) || null;
 }
 
 function notice(why) {
-  console.log(`aelab-native: not built (${why}); matrix products run on wasm. For the native path install a C compiler and ` +
-    `${process.platform === 'darwin' ? 'the Xcode command line tools' : 'libopenblas-dev'}, then run \`node native/build.js --verbose\`.`);
+  console.log(
+    `aelab-native: not built (${why}); matrix products run on wasm. For the native path install a C compiler and ` +
+      `${process.platform === 'darwin' ? 'the Xcode command line tools' : 'libopenblas-dev'}, then run \`node native/build.js --verbose\`.`,
+  );
 }
 
 function main() {
-  if (process.env.AELAB_NATIVE === '0') { console.log('aelab-native: skipped (AELAB_NATIVE=0).'); return; }
+  if (process.env.AELAB_NATIVE === '0') {
+    console.log('aelab-native: skipped (AELAB_NATIVE=0).');
+    return;
+  }
   const gyp = nodeGyp();
   if (!gyp) return notice('node-gyp not found');
   fs.mkdirSync(path.dirname(LOG), { recursive: true });
   const args = [gyp, 'rebuild', '--release'];
   // Offline: build against the headers installed with this Node (npm sets npm_config_nodedir here).
   const prefix = path.join(path.dirname(process.execPath), '..');
-  if (!process.env.npm_config_nodedir && fs.existsSync(path.join(prefix, 'include', 'node', 'node_api.h'))) args.push(`--nodedir=${path.resolve(prefix)}`);
+  if (!process.env.npm_config_nodedir && fs.existsSync(path.join(prefix, 'include', 'node', 'node_api.h')))
+    args.push(`--nodedir=${path.resolve(prefix)}`);
   const r = spawnSync(process.execPath, args, { cwd: DIR, encoding: 'utf8', env: process.env });
   const out = `${r.stdout || ''}${r.stderr || ''}${r.error ? String(r.error) : ''}`;
-  try { fs.writeFileSync(LOG, out); } catch { /* the build dir may be gone after a failed configure */ }
+  try {
+    fs.writeFileSync(LOG, out);
+  } catch {
+    /* the build dir may be gone after a failed configure */
+  }
   if (verbose) process.stdout.write(out);
   if (r.status !== 0) {
-    const err = out.split('\n').find(l => /error|not found|No such file/i.test(l) && !/gyp info/.test(l)) || `node-gyp exit ${r.status ?? r.signal}`;
+    const err =
+      out.split('\n').find(l => /error|not found|No such file/i.test(l) && !/gyp info/.test(l)) || `node-gyp exit ${r.status ?? r.signal}`;
     return notice(err.trim().slice(0, 140));
   }
   // Load it once: a library that links but cannot load (wrong BLAS at run time) is a failed build too.
@@ -57,4 +74,8 @@ function main() {
   }
 }
 
-try { main(); } catch (e) { notice(String(e && e.message).split('\n')[0]); }
+try {
+  main();
+} catch (e) {
+  notice(String(e && e.message).split('\n')[0]);
+}

@@ -34,20 +34,27 @@ if (unknown.length) {
   process.exit(2);
 }
 const quick = args.includes('--quick');
-const libOnly = args.includes('--lib');   // npm run test:lib: build, then the library's tests
+const libOnly = args.includes('--lib'); // npm run test:lib: build, then the library's tests
 
 /** The *.test.js files in `dir` and its subfolders, fixtures excepted (none if `dir` is missing). */
 function testFiles(dir) {
   const abs = path.join(REPO, dir);
   if (!fs.existsSync(abs)) return [];
-  return fs.readdirSync(abs, { recursive: true }).map(String)
+  return fs
+    .readdirSync(abs, { recursive: true })
+    .map(String)
     .filter(f => f.endsWith('.test.js') && !f.split(path.sep).includes('fixtures'))
-    .sort().map(f => path.join(dir, f));
+    .sort()
+    .map(f => path.join(dir, f));
 }
 
 /** Whether the native BLAS addon is built and loads (native/build.js, run by npm ci's prepare). */
 function nativeBuilt() {
-  try { return !!require(path.join(REPO, 'native')).addon; } catch { return false; }
+  try {
+    return !!require(path.join(REPO, 'native')).addon;
+  } catch {
+    return false;
+  }
 }
 
 const node = process.execPath;
@@ -59,32 +66,85 @@ const unitTests = [...libTests, ...(libOnly ? [] : testFiles('scripts/test'))].f
 // Both paths of the matrix products when the addon is built, unless AELAB_NATIVE=0 asks for wasm only.
 const bothPaths = process.env.AELAB_NATIVE !== '0' && nativeBuilt();
 /** `node --test` with the spec reporter on the terminal and TAP in out/test-reports/<tap> (for the skip count). */
-const nodeTest = (tap, ...files) => [node, '--test', '--test-reporter=spec', '--test-reporter-destination=stdout',
-  '--test-reporter=tap', `--test-reporter-destination=${path.join(REPORTS, tap)}`, ...files];
+const nodeTest = (tap, ...files) => [
+  node,
+  '--test',
+  '--test-reporter=spec',
+  '--test-reporter-destination=stdout',
+  '--test-reporter=tap',
+  `--test-reporter-destination=${path.join(REPORTS, tap)}`,
+  ...files,
+];
 const steps = [
   { name: 'build lib', cmd: [node, 'scripts/env/build.js'], required: true },
-  ...(libOnly ? [] : [
-    { name: 'kernel', cmd: [node, 'scripts/env/kernel.js'], required: true },
-    { name: 'lint (eslint .)', cmd: [node, path.join(path.dirname(require.resolve('eslint/package.json', { paths: [REPO] })), 'bin', 'eslint.js'), '.'] },
-    { name: 'type-check the scripts (tsc -p scripts: checkJs)', cmd: [node, require.resolve('typescript/bin/tsc', { paths: [REPO] }), '-p', 'scripts'] },
-    { name: 'notebook output policy', cmd: [node, 'scripts/notebooks/check.js'] },
-  ]),
+  ...(libOnly
+    ? []
+    : [
+        { name: 'kernel', cmd: [node, 'scripts/env/kernel.js'], required: true },
+        {
+          name: 'lint (eslint .)',
+          cmd: [node, path.join(path.dirname(require.resolve('eslint/package.json', { paths: [REPO] })), 'bin', 'eslint.js'), '.'],
+        },
+        {
+          name: 'format (prettier --check .; fix: npm run format)',
+          cmd: [
+            node,
+            path.join(path.dirname(require.resolve('prettier/package.json', { paths: [REPO] })), 'bin', 'prettier.cjs'),
+            '--check',
+            '.',
+          ],
+        },
+        {
+          name: 'type-check the scripts (tsc -p scripts: checkJs)',
+          cmd: [node, require.resolve('typescript/bin/tsc', { paths: [REPO] }), '-p', 'scripts'],
+        },
+        { name: 'notebook output policy', cmd: [node, 'scripts/notebooks/check.js'] },
+      ]),
   // With no file arguments `node --test` would search the whole tree, so never call it without any.
   unitTests.length
-    ? { name: `unit tests (${unitTests.length} file(s))${bothPaths ? ', native BLAS (AELAB_NATIVE=1)' : ''}`, cmd: nodeTest('unit.tap', ...unitTests), tap: 'unit.tap', env: bothPaths ? { AELAB_NATIVE: '1' } : {} }
+    ? {
+        name: `unit tests (${unitTests.length} file(s))${bothPaths ? ', native BLAS (AELAB_NATIVE=1)' : ''}`,
+        cmd: nodeTest('unit.tap', ...unitTests),
+        tap: 'unit.tap',
+        env: bothPaths ? { AELAB_NATIVE: '1' } : {},
+      }
     : { name: 'unit tests (no test files found)', cmd: [node, '-e', ''] },
-  ...(bothPaths && libTests.length ? [{ name: `lib unit tests on wasm alone (AELAB_NATIVE=0, ${libTests.length} file(s))`, cmd: nodeTest('unit-wasm.tap', ...libTests), tap: 'unit-wasm.tap', env: { AELAB_NATIVE: '0' } }] : []),
-  ...(quick || libOnly ? [] : [
-    { name: 'notebooks in JupyterLab 4 and Notebook 7, through the UI', cmd: nodeTest('jupyterlab.tap', LAB_TEST), tap: 'jupyterlab.tap' },
-    { name: 'offline checks of the pages exported from JupyterLab\'s menu', cmd: nodeTest('browser.tap', BROWSER_TEST), tap: 'browser.tap',
-      env: { AELAB_SITE_DIR: path.join('out', 'lab', 'export') }, needs: 'jupyterlab.tap' },
-  ]),
+  ...(bothPaths && libTests.length
+    ? [
+        {
+          name: `lib unit tests on wasm alone (AELAB_NATIVE=0, ${libTests.length} file(s))`,
+          cmd: nodeTest('unit-wasm.tap', ...libTests),
+          tap: 'unit-wasm.tap',
+          env: { AELAB_NATIVE: '0' },
+        },
+      ]
+    : []),
+  ...(quick || libOnly
+    ? []
+    : [
+        {
+          name: 'notebooks in JupyterLab 4 and Notebook 7, through the UI',
+          cmd: nodeTest('jupyterlab.tap', LAB_TEST),
+          tap: 'jupyterlab.tap',
+        },
+        {
+          name: "offline checks of the pages exported from JupyterLab's menu",
+          cmd: nodeTest('browser.tap', BROWSER_TEST),
+          tap: 'browser.tap',
+          env: { AELAB_SITE_DIR: path.join('out', 'lab', 'export') },
+          needs: 'jupyterlab.tap',
+        },
+      ]),
 ];
 
 /** From a TAP file: how many tests ran and which were skipped, with their reasons. */
 function readTap(file) {
   let text = '';
-  try { text = fs.readFileSync(file, 'utf8'); } catch { return null; }
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    return null;
+  }
   const skipped = [];
   for (const m of text.matchAll(/^\s*ok \d+ - (.*?) # SKIP ?(.*)$/gm)) skipped.push({ name: m[1], reason: m[2] || 'no reason given' });
   const count = k => Number((new RegExp(`^# ${k} (\\d+)$`, 'm').exec(text) || [])[1] || 0);
@@ -96,7 +156,10 @@ const skips = []; // { step, name, reason }
 const taps = {};
 fs.mkdirSync(REPORTS, { recursive: true });
 const t0 = Date.now();
-if (!bothPaths) console.log(`test: lib tests run once, on wasm alone (${process.env.AELAB_NATIVE === '0' ? 'AELAB_NATIVE=0' : 'the native BLAS addon is not built: node native/build.js --verbose'}).`);
+if (!bothPaths)
+  console.log(
+    `test: lib tests run once, on wasm alone (${process.env.AELAB_NATIVE === '0' ? 'AELAB_NATIVE=0' : 'the native BLAS addon is not built: node native/build.js --verbose'}).`,
+  );
 for (const [i, step] of steps.entries()) {
   console.log(`\n=== step ${i + 1}/${steps.length}: ${step.name} ===`);
   if (step.tap) fs.rmSync(path.join(REPORTS, step.tap), { force: true });
@@ -113,12 +176,15 @@ for (const [i, step] of steps.entries()) {
   const ok = r.status === 0;
   console.log(`=== step ${i + 1}/${steps.length}: ${step.name}: ${ok ? 'ok' : `FAILED (exit ${r.status ?? r.signal})`} in ${secs} s ===`);
   if (step.tap) {
-    const tap = taps[step.tap] = readTap(path.join(REPORTS, step.tap));
+    const tap = (taps[step.tap] = readTap(path.join(REPORTS, step.tap)));
     for (const sk of (tap && tap.skipped) || []) skips.push({ step: step.name, ...sk });
   }
   if (!ok) {
     failed.push(step.name);
-    if (step.required) { console.log(`test: stopping: later steps need "${step.name}".`); break; }
+    if (step.required) {
+      console.log(`test: stopping: later steps need "${step.name}".`);
+      break;
+    }
   }
 }
 const total = ((Date.now() - t0) / 1000).toFixed(1);
@@ -138,8 +204,10 @@ if (failed.length) {
   process.exit(1);
 }
 if (skips.length) {
-  console.log(`\nnpm test: ${steps.length} steps ran without a failure in ${total} s, but ${skips.length} skipped${skipNote.slice(skipNote.indexOf(' ('))}` +
-    `${process.env.CI ? '; CI must run every check, so this is a failure' : ''}`);
+  console.log(
+    `\nnpm test: ${steps.length} steps ran without a failure in ${total} s, but ${skips.length} skipped${skipNote.slice(skipNote.indexOf(' ('))}` +
+      `${process.env.CI ? '; CI must run every check, so this is a failure' : ''}`,
+  );
   process.exit(process.env.CI ? 1 : 0);
 }
 console.log(`\nnpm test: all ${steps.length} steps passed in ${total} s${quick ? ' (--quick: notebooks not run)' : ''}`);

@@ -37,7 +37,8 @@ export async function setup(opts: { seed?: number; quiet?: boolean } = {}): Prom
   checkSeed(seed);
   const backend = await initBackend();
   const info: Omit<SetupInfo, 'line'> = {
-    backend, seed,
+    backend,
+    seed,
     threads: wasmThreadsInUse(),
     blas: nativeBlas().blas,
     tfjs: tf.version.tfjs,
@@ -51,13 +52,19 @@ export async function setup(opts: { seed?: number; quiet?: boolean } = {}): Prom
   const line = `aelab ${info.lib} · backend ${backend}${threads}${blas} · tfjs ${info.tfjs} · tslab ${info.tslab ?? 'n/a'} · node ${info.node} · seed ${seed} · ${info.date}`;
   current = { ...info, line };
   if (!opts.quiet) console.log(line);
-  plotlyInit();   // in a notebook: embed plotly.js once, so later ae.show(...) calls can draw
+  plotlyInit(); // in a notebook: embed plotly.js once, so later ae.show(...) calls can draw
   return current;
 }
 
 /** The info of the last `setup` call, or null before it. */
-export function setupInfo(): SetupInfo | null { return current; }
+export function setupInfo(): SetupInfo | null {
+  return current;
+}
 
 function packageVersion(name: string): string | null {
-  try { return require(`${name}/package.json`).version; } catch { return null; }
+  try {
+    return require(`${name}/package.json`).version;
+  } catch {
+    return null;
+  }
 }

@@ -25,7 +25,11 @@ const MAY_IMPORT: Record<string, string[]> = {
 };
 
 test('every lib/src folder imports only the folders it may (no upward imports, no cycles between folders)', () => {
-  const folders = fs.readdirSync(SRC, { withFileTypes: true }).filter(e => e.isDirectory()).map(e => e.name).sort();
+  const folders = fs
+    .readdirSync(SRC, { withFileTypes: true })
+    .filter(e => e.isDirectory())
+    .map(e => e.name)
+    .sort();
   assert.deepEqual(folders, Object.keys(MAY_IMPORT).sort(), 'a new folder needs its place in MAY_IMPORT and in the README');
   const bad: string[] = [];
   for (const folder of folders) {
@@ -33,7 +37,10 @@ test('every lib/src folder imports only the folders it may (no upward imports, n
       const text = fs.readFileSync(path.join(SRC, folder, file), 'utf8');
       for (const m of text.matchAll(/(?:from|import)\s+'(\.[^']*)'/g)) {
         const target = path.relative(SRC, path.resolve(SRC, folder, m[1])).split(path.sep);
-        if (target.length === 1) { bad.push(`${folder}/${file} imports ${m[1]}, a top-level file`); continue; }
+        if (target.length === 1) {
+          bad.push(`${folder}/${file} imports ${m[1]}, a top-level file`);
+          continue;
+        }
         if (target[0] !== folder && !MAY_IMPORT[folder].includes(target[0])) bad.push(`${folder}/${file} imports ${m[1]} (${target[0]}/)`);
       }
     }
@@ -54,15 +61,26 @@ test('the public API is curated: no internals in it, and `ae.internals` holds ev
 
 test('every ae.<name> the notebooks and the coursework fixtures use is in the public API', () => {
   const dirs = [path.join(PROJECT_DIR, 'notebooks'), path.join(PROJECT_DIR, 'scripts', 'test', 'fixtures', 'coursework')];
-  const files = dirs.filter(d => fs.existsSync(d)).flatMap(d => fs.readdirSync(d, { recursive: true }).map(String)
-    .filter(f => f.endsWith('.ipynb')).map(f => path.join(d, f)));
+  const files = dirs
+    .filter(d => fs.existsSync(d))
+    .flatMap(d =>
+      fs
+        .readdirSync(d, { recursive: true })
+        .map(String)
+        .filter(f => f.endsWith('.ipynb'))
+        .map(f => path.join(d, f)),
+    );
   assert.ok(files.length >= 8, `found the notebooks (${files.length})`);
   // Types are erased at run time; they are checked by tslab when the notebooks run.
   const types = new Set(fs.readFileSync(path.join(SRC, 'index.ts'), 'utf8').match(/\b[A-Z][A-Za-z]+\b/g));
   const missing = new Set<string>();
   for (const f of files) {
     let nb: { cells: { cell_type: string; source: string | string[] }[] };
-    try { nb = JSON.parse(fs.readFileSync(f, 'utf8')); } catch { continue; }   // damaged fixtures are the grader's business
+    try {
+      nb = JSON.parse(fs.readFileSync(f, 'utf8'));
+    } catch {
+      continue;
+    } // damaged fixtures are the grader's business
     for (const c of nb.cells ?? []) {
       if (c.cell_type !== 'code') continue;
       const text = Array.isArray(c.source) ? c.source.join('') : String(c.source);

@@ -25,7 +25,15 @@ export function randomRows(n: number, d: number, seed: number, lo = 0, hi = 1): 
 
 /** A tensor of the given shape with seeded uniform values in [lo, hi) (default [−1, 1)). */
 export function randomTensor(shape: number[], seed: number, lo = -1, hi = 1): tf.Tensor {
-  return tf.tensor(randomValues(shape.reduce((a, b) => a * b, 1), seed, lo, hi), shape);
+  return tf.tensor(
+    randomValues(
+      shape.reduce((a, b) => a * b, 1),
+      seed,
+      lo,
+      hi,
+    ),
+    shape,
+  );
 }
 
 /** `n` random rows of `d` features in [0, 1) with labels 0, 1, …, classes−1, 0, 1, … */
@@ -34,6 +42,7 @@ export function syntheticDataset(n: number, d: number, classes: number, seed: nu
 }
 
 /** Three-class test networks on `d` inputs, small enough to check by hand and fast on any backend. */
-export const tinyMlp = (d: number) => reluMlp({ seed: 3, inputSize: d, units: 8, layers: 1, classes: 3, inputDropout: 0, hiddenDropout: 0 });
+export const tinyMlp = (d: number) =>
+  reluMlp({ seed: 3, inputSize: d, units: 8, layers: 1, classes: 3, inputDropout: 0, hiddenDropout: 0 });
 export const tinyMaxout = (d: number) => maxoutNetwork({ seed: 4, inputSize: d, units: 4, pieces: 3, layers: 2, classes: 3 });
 export const tinySoftmax = (d: number) => softmaxRegression({ seed: 5, inputSize: d, classes: 3 });

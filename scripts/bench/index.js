@@ -41,13 +41,25 @@ const { writeKernel } = require('../env/kernel');
 const { UsageError, parse, resolvePath, wholeNumber } = require('../common/args');
 
 function parseArgs(argv) {
-  const { values: o, help } = parse(argv, {
-    quick: { type: 'boolean' }, notebooks: { type: 'boolean' }, 'no-notebooks': { type: 'boolean' },
-    peer: { type: 'boolean' }, 'no-peer': { type: 'boolean' }, 'no-raw-tfjs': { type: 'boolean' },
-    out: { type: 'string' }, 'train-images': { type: 'string' }, 'test-images': { type: 'string' },
-    'sweep-images': { type: 'string' }, models: { type: 'string' }, rounds: { type: 'string' },
-    notebook: { type: 'string', multiple: true },
-  }, { positionals: false });
+  const { values: o, help } = parse(
+    argv,
+    {
+      quick: { type: 'boolean' },
+      notebooks: { type: 'boolean' },
+      'no-notebooks': { type: 'boolean' },
+      peer: { type: 'boolean' },
+      'no-peer': { type: 'boolean' },
+      'no-raw-tfjs': { type: 'boolean' },
+      out: { type: 'string' },
+      'train-images': { type: 'string' },
+      'test-images': { type: 'string' },
+      'sweep-images': { type: 'string' },
+      models: { type: 'string' },
+      rounds: { type: 'string' },
+      notebook: { type: 'string', multiple: true },
+    },
+    { positionals: false },
+  );
   const int = (name, def) => (o[name] === undefined ? def : wholeNumber(name, o[name]));
   const quick = !!o.quick;
   const notebookFiles = (o.notebook || []).map(resolvePath);
@@ -58,7 +70,12 @@ function parseArgs(argv) {
     testImages: Math.min(10000, int('test-images', quick ? 500 : 10000)),
     sweepImages: Math.min(10000, int('sweep-images', quick ? 200 : 10000)),
     rounds: int('rounds', 1),
-    models: o.models ? o.models.split(',').map(s => s.trim()).filter(Boolean) : null,
+    models: o.models
+      ? o.models
+          .split(',')
+          .map(s => s.trim())
+          .filter(Boolean)
+      : null,
     notebooks: notebookFiles.length > 0 || (quick ? !!o.notebooks : !o['no-notebooks']),
     notebookFiles,
     peer: quick ? !!o.peer : !o['no-peer'],
@@ -71,7 +88,12 @@ async function main() {
   const opt = parseArgs(process.argv.slice(2));
   if (opt.help) {
     const lines = fs.readFileSync(__filename, 'utf8').split('\n');
-    console.log(lines.slice(2, lines.indexOf(' */')).map(l => l.replace(/^ \*\s?/, '')).join('\n'));
+    console.log(
+      lines
+        .slice(2, lines.indexOf(' */'))
+        .map(l => l.replace(/^ \*\s?/, ''))
+        .join('\n'),
+    );
     return;
   }
   const ae = require('aelab').internals;
@@ -81,19 +103,46 @@ async function main() {
   let wasmThreads = null;
   if (info.backend === 'wasm') wasmThreads = ae.wasmThreadsInUse();
   const r = {
-    schema: 'aelab-bench/1', date: new Date().toISOString(), quick: opt.quick,
-    machine: { cpu: os.cpus()[0]?.model?.trim() || 'unknown', cores: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.versions.node,
-      platform: `${os.platform()} ${os.release()}`, loadAverage: { start: os.loadavg() } },
-    backend: info.backend, wasmThreads, blas: info.blas, tfjs: info.tfjs, aelab: info.lib,
-    settings: { trainImages: opt.trainImages, testImages: opt.testImages, sweepImages: opt.sweepImages, epsilon: 0.25, sweepPoints: 20, rounds: opt.rounds },
-    kernels: [], training: [], retrain: null, fgsm: [], sweep: null, notebooks: null, blasThreads: null, peer: null, targets: [],
+    schema: 'aelab-bench/1',
+    date: new Date().toISOString(),
+    quick: opt.quick,
+    machine: {
+      cpu: os.cpus()[0]?.model?.trim() || 'unknown',
+      cores: os.cpus().length,
+      memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+      node: process.versions.node,
+      platform: `${os.platform()} ${os.release()}`,
+      loadAverage: { start: os.loadavg() },
+    },
+    backend: info.backend,
+    wasmThreads,
+    blas: info.blas,
+    tfjs: info.tfjs,
+    aelab: info.lib,
+    settings: {
+      trainImages: opt.trainImages,
+      testImages: opt.testImages,
+      sweepImages: opt.sweepImages,
+      epsilon: 0.25,
+      sweepPoints: 20,
+      rounds: opt.rounds,
+    },
+    kernels: [],
+    training: [],
+    retrain: null,
+    fgsm: [],
+    sweep: null,
+    notebooks: null,
+    blasThreads: null,
+    peer: null,
+    targets: [],
   };
   const say = s => process.stderr.write(`bench: ${s}\n`);
   const { test: fullTest } = ae.loadMnist();
 
   const allRecipes = Object.keys(ae.RECIPES);
   const names = opt.models || (opt.quick ? ['softmax', 'mlp', 'maxout', 'maxout-adv'] : allRecipes);
-  names.forEach(n => ae.recipe(n));                         // a typo fails before any work
+  names.forEach(n => ae.recipe(n)); // a typo fails before any work
 
   say('kernels');
   r.kernels = M.kernels(opt.quick ? 1 : 9, opt.quick ? 200 : 1000);
@@ -101,7 +150,8 @@ async function main() {
   for (const name of names) {
     say(`training ${name} on ${opt.trainImages} images`);
     const { clf, row } = M.trainingEpoch(name, opt.trainImages);
-    trained[name] = clf; r.training.push(row);
+    trained[name] = clf;
+    r.training.push(row);
   }
 
   const test = ae.firstN(fullTest, opt.testImages);
@@ -119,10 +169,14 @@ async function main() {
 
   // Full retrain: every recipe's epochs at its measured epoch time, plus its final test-set
   // evaluation (clean + FGSM), approximated by the FGSM timing of the same architecture.
-  const fgsmCpuSeconds = name => (r.fgsm.find(f => f.model === name) || r.fgsm.find(f => f.model === 'maxout') || { cpuSeconds: 0 }).cpuSeconds * (10000 / opt.testImages);
-  const fgsmSeconds = name => (r.fgsm.find(f => f.model === name) || r.fgsm.find(f => f.model === 'maxout') || { seconds: 0 }).seconds * (10000 / opt.testImages);
+  const fgsmCpuSeconds = name =>
+    (r.fgsm.find(f => f.model === name) || r.fgsm.find(f => f.model === 'maxout') || { cpuSeconds: 0 }).cpuSeconds *
+    (10000 / opt.testImages);
+  const fgsmSeconds = name =>
+    (r.fgsm.find(f => f.model === name) || r.fgsm.find(f => f.model === 'maxout') || { seconds: 0 }).seconds * (10000 / opt.testImages);
   r.retrain = {
-    models: r.training.map(t => t.model), complete: allRecipes.every(n => r.training.some(t => t.model === n)),
+    models: r.training.map(t => t.model),
+    complete: allRecipes.every(n => r.training.some(t => t.model === n)),
     estimatedMinutes: M.r3(r.training.reduce((s, t) => s + t.epochSeconds * t.recipeEpochs + fgsmSeconds(t.model), 0) / 60),
     // CPU time of this process (with one wasm thread: about the wall time on an idle machine).
     estimatedCpuMinutes: M.r3(r.training.reduce((s, t) => s + t.epochCpuSeconds * t.recipeEpochs + fgsmCpuSeconds(t.model), 0) / 60),
@@ -131,7 +185,10 @@ async function main() {
   if (opt.notebooks) r.notebooks = await runNotebooks(opt, say);
   else r.notebooks = { skipped: opt.quick ? '--quick (add --notebooks to run them)' : '--no-notebooks' };
 
-  r.blasThreads = opt.quick && !opt.peer ? { skipped: '--quick' } : blasThreads(ae, M, Math.min(opt.trainImages, 3000), ae.firstN(fullTest, 2000), Math.max(2, opt.rounds), say);
+  r.blasThreads =
+    opt.quick && !opt.peer
+      ? { skipped: '--quick' }
+      : blasThreads(ae, M, Math.min(opt.trainImages, 3000), ae.firstN(fullTest, 2000), Math.max(2, opt.rounds), say);
   if (opt.peer) r.peer = peerComparison(ae, M, opt, fullTest, say);
   else r.peer = { skipped: opt.quick ? '--quick (add --peer to run it)' : '--no-peer' };
 
@@ -149,16 +206,31 @@ async function runNotebooks(opt, say) {
   const python = findNbclientPython();
   if (!python) return { skipped: 'no Python with nbclient (npm run setup)' };
   writeKernel();
-  const files = opt.notebookFiles.length ? opt.notebookFiles
-    : fs.readdirSync(path.join(REPO, 'notebooks')).filter(f => f.endsWith('.ipynb')).sort().map(f => path.join(REPO, 'notebooks', f));
-  const runner = { python, script: path.join(__dirname, '..', 'notebooks', 'run_notebooks.py'), env: jupyterEnv(), outDir: path.join(REPO, 'out', 'bench'), timeout: 900 };
+  const files = opt.notebookFiles.length
+    ? opt.notebookFiles
+    : fs
+        .readdirSync(path.join(REPO, 'notebooks'))
+        .filter(f => f.endsWith('.ipynb'))
+        .sort()
+        .map(f => path.join(REPO, 'notebooks', f));
+  const runner = {
+    python,
+    script: path.join(__dirname, '..', 'notebooks', 'run_notebooks.py'),
+    env: jupyterEnv(),
+    outDir: path.join(REPO, 'out', 'bench'),
+    timeout: 900,
+  };
   const items = [];
   for (const nb of files) {
     say(`notebook ${path.basename(nb)}`);
     items.push(await runNotebook(nb, runner));
   }
   const peaks = items.map(i => i.kernelPeakMiB).filter(x => x !== null);
-  return { items, totalSeconds: Math.round(items.reduce((s, i) => s + i.seconds, 0) * 10) / 10, maxKernelPeakMiB: peaks.length ? Math.max(...peaks) : null };
+  return {
+    items,
+    totalSeconds: Math.round(items.reduce((s, i) => s + i.seconds, 0) * 10) / 10,
+    maxKernelPeakMiB: peaks.length ? Math.max(...peaks) : null,
+  };
 }
 
 /**
@@ -169,17 +241,25 @@ async function runNotebooks(opt, say) {
 function peerComparison(ae, M, opt, fullTest, say) {
   const peer = require('./peer');
   const { median } = require('./report');
-  const peers = [], skipped = [];
+  const peers = [],
+    skipped = [];
   const debian = peer.torchInfo();
   if (debian.skipped) skipped.push(`Debian torch: ${debian.skipped}`);
-  else peers.push({ id: 'debian', label: `Debian torch ${debian.torch} (${/openblas/i.test(debian.blas) ? 'OpenBLAS' : debian.blas})`, python: peer.PYTHON, ...debian });
+  else
+    peers.push({
+      id: 'debian',
+      label: `Debian torch ${debian.torch} (${/openblas/i.test(debian.blas) ? 'OpenBLAS' : debian.blas})`,
+      python: peer.PYTHON,
+      ...debian,
+    });
   const pip = peer.pipTorchPython(REPO, say);
   /** @type {{ torch?: string, blas?: string, warning?: string, skipped?: string }} */
   const pipInfo = pip.python ? peer.torchInfo(pip.python) : pip;
   if (pipInfo.skipped) skipped.push(`pip torch: ${pipInfo.skipped}`);
   else peers.push({ id: 'pip', label: `pip torch ${pipInfo.torch} (${pipInfo.blas})`, python: pip.python, ...pipInfo });
   if (!peers.length) return { skipped: skipped.join('; ') };
-  const cores = require('os').cpus().length, images = opt.trainImages;
+  const cores = require('os').cpus().length,
+    images = opt.trainImages;
   const threadSettings = cores > 1 ? [cores, 1] : [1];
   const settings = peers.flatMap(p => threadSettings.map(t => ({ key: `${p.id}-${t}`, peer: p, threads: t })));
   const paths = ae.nativeBlas().active ? ['native', 'wasm'] : ['wasm'];
@@ -201,36 +281,72 @@ function peerComparison(ae, M, opt, fullTest, say) {
       for (const s of settings) {
         say(`peer round ${k + 1}: ${s.peer.label} ${model}, ${s.threads} thread(s)`);
         const t = peer.runTorch(model, images, s.threads, ae.mnistDataDir(), s.peer.python);
-        theirs[s.key].train.push(t.train_s); theirs[s.key].fgsm.push(t.fgsm10k_s);
+        theirs[s.key].train.push(t.train_s);
+        theirs[s.key].fgsm.push(t.fgsm10k_s);
       }
     }
     let raw = null;
     if (opt.rawTfjs && model === 'maxout') {
       say(`raw tfjs-wasm ${model} (slow: no project speed-ups)`);
-      try { raw = peer.runRawTfjs(REPO, model, images); } catch (e) { raw = { error: e.message }; }
+      try {
+        raw = peer.runRawTfjs(REPO, model, images);
+      } catch (e) {
+        raw = { error: e.message };
+      }
     }
-    const peerRows = settings.map(s => ({ key: s.key, label: s.peer.label, threads: s.threads, train: median(theirs[s.key].train), fgsm: median(theirs[s.key].fgsm) }));
+    const peerRows = settings.map(s => ({
+      key: s.key,
+      label: s.peer.label,
+      threads: s.threads,
+      train: median(theirs[s.key].train),
+      fgsm: median(theirs[s.key].fgsm),
+    }));
     const fastest = w => peerRows.reduce((best, r) => (r[w] < best[w] ? r : best));
     /** @type {Record<string, any>} */
     const c = {
-      model, images, ours: Object.fromEntries(paths.map(p => [p, { train: median(ours[p].train), fgsm: median(ours[p].fgsm) }])), peers: peerRows,
-      fastestTrain: fastest('train'), fastestFgsm: fastest('fgsm'),
-      rawTrain: raw && !raw.error ? raw.train_s : null, rawFgsm: raw && !raw.error ? raw.fgsm10k_s : null, ...(raw && raw.error ? { rawError: raw.error } : {}),
+      model,
+      images,
+      ours: Object.fromEntries(paths.map(p => [p, { train: median(ours[p].train), fgsm: median(ours[p].fgsm) }])),
+      peers: peerRows,
+      fastestTrain: fastest('train'),
+      fastestFgsm: fastest('fgsm'),
+      rawTrain: raw && !raw.error ? raw.train_s : null,
+      rawFgsm: raw && !raw.error ? raw.fgsm10k_s : null,
+      ...(raw && raw.error ? { rawError: raw.error } : {}),
       samples: { ours, peers: theirs },
     };
-    c.ratios = Object.fromEntries(paths.map(p => [p, { train: M.r3(c.ours[p].train / c.fastestTrain.train), fgsm: M.r3(c.ours[p].fgsm / c.fastestFgsm.fgsm) }]));
+    c.ratios = Object.fromEntries(
+      paths.map(p => [p, { train: M.r3(c.ours[p].train / c.fastestTrain.train), fgsm: M.r3(c.ours[p].fgsm / c.fastestFgsm.fgsm) }]),
+    );
     comparisons.push(c);
   }
   // The maxout network's first-layer product, alone: what each GEMM can do here.
   say('GEMM 128×784×1200, ours and PyTorch');
   const [m, k, n, reps] = [128, 784, 1200, opt.quick ? 20 : 200];
-  const gemm = { m, k, n, ours: Object.fromEntries(paths.map(p => [p, onPath(p, () => M.gemm(m, k, n, reps)).gflops])),
-    peers: settings.map(s => ({ key: s.key, label: s.peer.label, threads: s.threads, gflops: M.r3(peer.runTorchGemm(m, k, n, s.threads, reps, s.peer.python).gflops) })) };
+  const gemm = {
+    m,
+    k,
+    n,
+    ours: Object.fromEntries(paths.map(p => [p, onPath(p, () => M.gemm(m, k, n, reps)).gflops])),
+    peers: settings.map(s => ({
+      key: s.key,
+      label: s.peer.label,
+      threads: s.threads,
+      gflops: M.r3(peer.runTorchGemm(m, k, n, s.threads, reps, s.peer.python).gflops),
+    })),
+  };
   gemm.fastest = gemm.peers.reduce((a, b) => (b.gflops > a.gflops ? b : a));
   gemm.ratios = Object.fromEntries(paths.map(p => [p, M.r3(gemm.fastest.gflops / gemm.ours[p])]));
-  return { peers: peers.map(({ id, label, torch, blas, warning }) => ({ id, label, torch, blas, ...(warning ? { warning } : {}) })), ...(skipped.length ? { peersSkipped: skipped } : {}),
-    paths, gemm, threads: cores, rounds: opt.rounds,
-    note: 'ours: the recipe model (maxout with dropout .2/.5), shuffled batches of 128, Adam; PyTorch: the same layers without dropout, the first N images in order', comparisons };
+  return {
+    peers: peers.map(({ id, label, torch, blas, warning }) => ({ id, label, torch, blas, ...(warning ? { warning } : {}) })),
+    ...(skipped.length ? { peersSkipped: skipped } : {}),
+    paths,
+    gemm,
+    threads: cores,
+    rounds: opt.rounds,
+    note: 'ours: the recipe model (maxout with dropout .2/.5), shuffled batches of 128, Adam; PyTorch: the same layers without dropout, the first N images in order',
+    comparisons,
+  };
 }
 
 /**
@@ -239,23 +355,40 @@ function peerComparison(ae, M, opt, fullTest, say) {
  */
 function blasThreads(ae, M, images, test, rounds, say) {
   if (!ae.nativeBlas().active) return { skipped: `native BLAS off: ${ae.nativeBlas().reason}` };
-  const was = ae.nativeBlas().threads, { median } = require('./report');
+  const was = ae.nativeBlas().threads,
+    { median } = require('./report');
   const rows = [1, 2].map(threads => ({ threads, train: [], fgsm: [] }));
   for (let k = 0; k < rounds; k++) {
     for (const row of rows) {
       say(`BLAS threads ${row.threads}, round ${k + 1}`);
       ae.setBlasThreads(row.threads);
       const { clf, row: t } = M.trainingEpoch('maxout', images);
-      row.train.push(t.seconds); row.fgsm.push(M.fgsmOver(clf, test, 0.25).seconds);
+      row.train.push(t.seconds);
+      row.fgsm.push(M.fgsmOver(clf, test, 0.25).seconds);
       clf.net.dispose();
     }
   }
   ae.setBlasThreads(was);
-  return { images, fgsmImages: test.n, rounds, default: ae.DEFAULT_BLAS_THREADS, wasmThreads: ae.wasmThreadsInUse(),
-    rows: rows.map(r => ({ threads: r.threads, trainSeconds: median(r.train), fgsmSeconds: median(r.fgsm), samples: { train: r.train, fgsm: r.fgsm } })) };
+  return {
+    images,
+    fgsmImages: test.n,
+    rounds,
+    default: ae.DEFAULT_BLAS_THREADS,
+    wasmThreads: ae.wasmThreadsInUse(),
+    rows: rows.map(r => ({
+      threads: r.threads,
+      trainSeconds: median(r.train),
+      fgsmSeconds: median(r.fgsm),
+      samples: { train: r.train, fgsm: r.fgsm },
+    })),
+  };
 }
 
 main().catch(e => {
-  if (e instanceof UsageError) { console.error(`bench: ${e.message}\nusage: npm run bench -- --help`); process.exit(2); }
-  console.error(e.message); process.exit(1);
+  if (e instanceof UsageError) {
+    console.error(`bench: ${e.message}\nusage: npm run bench -- --help`);
+    process.exit(2);
+  }
+  console.error(e.message);
+  process.exit(1);
 });

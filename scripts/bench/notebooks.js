@@ -19,15 +19,22 @@ function parents() {
     try {
       const s = fs.readFileSync(`/proc/${d}/stat`, 'utf8');
       map.set(+d, +s.slice(s.lastIndexOf(')') + 2).split(' ')[1]);
-    } catch { /* exited meanwhile */ }
+    } catch {
+      /* exited meanwhile */
+    }
   }
   return map;
 }
 
 function descendants(root) {
-  const pp = parents(), out = [];
+  const pp = parents(),
+    out = [];
   for (const pid of pp.keys()) {
-    for (let p = pp.get(pid), hops = 0; p && hops < 20; p = pp.get(p), hops++) if (p === root) { out.push(pid); break; }
+    for (let p = pp.get(pid), hops = 0; p && hops < 20; p = pp.get(p), hops++)
+      if (p === root) {
+        out.push(pid);
+        break;
+      }
   }
   return out;
 }
@@ -39,7 +46,9 @@ function memoryOf(pid) {
     const kb = key => +((status.match(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm')) || [])[1] || 0);
     const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
     return { hwm: kb('VmHWM') / 1024, rss: kb('VmRSS') / 1024, kernel: /tslab/.test(cmd) && /\bkernel\b/.test(cmd) };
-  } catch { return null; }
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -49,11 +58,19 @@ function memoryOf(pid) {
 function runNotebook(notebook, runner) {
   return new Promise(resolve => {
     const t0 = performance.now();
-    const child = spawn(runner.python, [runner.script, notebook, '--out', runner.outDir, '--timeout', String(runner.timeout)],
-      { env: runner.env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let text = '', kernelPeak = 0, sumPeak = 0;
-    child.stdout.on('data', d => { text += d; });
-    child.stderr.on('data', d => { text += d; });
+    const child = spawn(runner.python, [runner.script, notebook, '--out', runner.outDir, '--timeout', String(runner.timeout)], {
+      env: runner.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let text = '',
+      kernelPeak = 0,
+      sumPeak = 0;
+    child.stdout.on('data', d => {
+      text += d;
+    });
+    child.stderr.on('data', d => {
+      text += d;
+    });
     const poll = () => {
       let sum = 0;
       for (const pid of descendants(child.pid)) {
@@ -70,8 +87,11 @@ function runNotebook(notebook, runner) {
       const seconds = (performance.now() - t0) / 1000;
       const ok = code === 0 && /\b1 passed, 0 failed/.test(text);
       resolve({
-        notebook: path.basename(notebook), ok, seconds: Math.round(seconds * 10) / 10,
-        kernelPeakMiB: kernelPeak ? Math.round(kernelPeak) : null, processesPeakMiB: sumPeak ? Math.round(sumPeak) : null,
+        notebook: path.basename(notebook),
+        ok,
+        seconds: Math.round(seconds * 10) / 10,
+        kernelPeakMiB: kernelPeak ? Math.round(kernelPeak) : null,
+        processesPeakMiB: sumPeak ? Math.round(sumPeak) : null,
         ...(ok ? {} : { message: text.trim().split('\n').slice(-8).join('\n') }),
       });
     });

@@ -15,7 +15,11 @@ const PYTHON = '/usr/bin/python3';
 const PEER_DIR = path.join(__dirname, 'peer');
 
 function lastJsonLine(text) {
-  const line = String(text).trim().split('\n').reverse().find(l => l.trim().startsWith('{'));
+  const line = String(text)
+    .trim()
+    .split('\n')
+    .reverse()
+    .find(l => l.trim().startsWith('{'));
   return line ? JSON.parse(line) : null;
 }
 
@@ -25,16 +29,28 @@ function lastJsonLine(text) {
  */
 function torchInfo(python = PYTHON) {
   if (python !== PYTHON) {
-    const r = spawnSync(python, ['-c', 'import torch; c = torch.__config__.show(); print(torch.__version__, "MKL" if "mkl" in c.lower() else "OpenBLAS" if "openblas" in c.lower() else "unknown")'], { encoding: 'utf8', timeout: 120000 });
+    const r = spawnSync(
+      python,
+      [
+        '-c',
+        'import torch; c = torch.__config__.show(); print(torch.__version__, "MKL" if "mkl" in c.lower() else "OpenBLAS" if "openblas" in c.lower() else "unknown")',
+      ],
+      { encoding: 'utf8', timeout: 120000 },
+    );
     if (r.error || r.status !== 0) return { skipped: `PyTorch is not importable by ${python}` };
     const [torch, blas] = r.stdout.trim().split(/\s+/);
     return { torch, blas };
   }
   const r = spawnSync(PYTHON, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8', timeout: 60000 });
-  if (r.error || r.status !== 0) return { skipped: `PyTorch is not importable by ${PYTHON} (apt-get install python3-torch libopenblas0-pthread)` };
+  if (r.error || r.status !== 0)
+    return { skipped: `PyTorch is not importable by ${PYTHON} (apt-get install python3-torch libopenblas0-pthread)` };
   const alt = spawnSync('update-alternatives', ['--display', 'libblas.so.3-x86_64-linux-gnu'], { encoding: 'utf8' });
   const blas = ((alt.stdout || '').match(/currently points to (\S+)/) || [])[1] || 'unknown';
-  return { torch: r.stdout.trim(), blas, ...(/openblas/i.test(blas) ? {} : { warning: 'BLAS is not OpenBLAS: PyTorch runs ~4× slower and the comparison flatters us' }) };
+  return {
+    torch: r.stdout.trim(),
+    blas,
+    ...(/openblas/i.test(blas) ? {} : { warning: 'BLAS is not OpenBLAS: PyTorch runs ~4× slower and the comparison flatters us' }),
+  };
 }
 
 /**
@@ -46,23 +62,30 @@ function torchInfo(python = PYTHON) {
  * @returns {{ python?: string, skipped?: string }}
  */
 function pipTorchPython(repo, say = () => {}) {
-  const dir = path.join(repo, '.venv-torch'), python = path.join(dir, 'bin', 'python');
+  const dir = path.join(repo, '.venv-torch'),
+    python = path.join(dir, 'bin', 'python');
   const ok = () => spawnSync(python, ['-c', 'import torch, numpy'], { encoding: 'utf8', timeout: 120000 }).status === 0;
   if (fs.existsSync(python) && ok()) return { python };
   say('making .venv-torch (pip install torch numpy) for the pip-torch peer');
   const base = ['python3', PYTHON].find(p => spawnSync(p, ['-c', 'import venv'], { encoding: 'utf8' }).status === 0);
   if (!base) return { skipped: 'no python3 with venv to make .venv-torch' };
-  for (const cmd of [[base, '-m', 'venv', dir], [python, '-m', 'pip', 'install', '-q', '--retries', '0', 'torch', 'numpy']]) {
+  for (const cmd of [
+    [base, '-m', 'venv', dir],
+    [python, '-m', 'pip', 'install', '-q', '--retries', '0', 'torch', 'numpy'],
+  ]) {
     const r = spawnSync(cmd[0], cmd.slice(1), { encoding: 'utf8', timeout: 20 * 60 * 1000 });
-    if (r.status !== 0) return { skipped: `${cmd.slice(0, 4).join(' ')} failed: ${(r.stderr || String(r.error)).trim().split('\n').slice(-1)[0]}` };
+    if (r.status !== 0)
+      return { skipped: `${cmd.slice(0, 4).join(' ')} failed: ${(r.stderr || String(r.error)).trim().split('\n').slice(-1)[0]}` };
   }
   return ok() ? { python } : { skipped: '.venv-torch made, but torch does not import' };
 }
 
 /** One peer_torch.py run: model 'mlp' | 'maxout' over the first `images` training images. */
 function runTorch(model, images, threads, mnistDir, python = PYTHON) {
-  const r = spawnSync(python, [path.join(PEER_DIR, 'peer_torch.py'), mnistDir, model, String(images), String(threads)],
-    { encoding: 'utf8', timeout: 30 * 60 * 1000 });
+  const r = spawnSync(python, [path.join(PEER_DIR, 'peer_torch.py'), mnistDir, model, String(images), String(threads)], {
+    encoding: 'utf8',
+    timeout: 30 * 60 * 1000,
+  });
   const out = lastJsonLine(r.stdout);
   if (!out) throw new Error(`peer_torch.py ${model} failed: ${(r.stderr || String(r.error)).trim().split('\n').slice(-3).join(' ')}`);
   return out;
@@ -70,7 +93,10 @@ function runTorch(model, images, threads, mnistDir, python = PYTHON) {
 
 /** One gemm_torch.py run: {seconds, gflops} of an (m×k)·(k×n) product with `threads` threads. */
 function runTorchGemm(m, k, n, threads, rounds, python = PYTHON) {
-  const r = spawnSync(python, [path.join(PEER_DIR, 'gemm_torch.py'), m, k, n, threads, rounds].map(String), { encoding: 'utf8', timeout: 5 * 60 * 1000 });
+  const r = spawnSync(python, [path.join(PEER_DIR, 'gemm_torch.py'), m, k, n, threads, rounds].map(String), {
+    encoding: 'utf8',
+    timeout: 5 * 60 * 1000,
+  });
   const out = lastJsonLine(r.stdout);
   if (!out) throw new Error(`gemm_torch.py failed: ${(r.stderr || String(r.error)).trim().split('\n').slice(-3).join(' ')}`);
   return out;
@@ -78,8 +104,11 @@ function runTorchGemm(m, k, n, threads, rounds, python = PYTHON) {
 
 /** One tfjs_raw.js run on the wasm backend (no project code). */
 function runRawTfjs(repo, model, images) {
-  const r = spawnSync(process.execPath, [path.join(PEER_DIR, 'tfjs_raw.js'), path.join(repo, 'node_modules'), 'wasm', model, String(images)],
-    { encoding: 'utf8', timeout: 60 * 60 * 1000 });
+  const r = spawnSync(
+    process.execPath,
+    [path.join(PEER_DIR, 'tfjs_raw.js'), path.join(repo, 'node_modules'), 'wasm', model, String(images)],
+    { encoding: 'utf8', timeout: 60 * 60 * 1000 },
+  );
   const out = lastJsonLine(r.stdout);
   if (!out) throw new Error(`tfjs_raw.js ${model} failed: ${(r.stderr || String(r.error)).trim().split('\n').slice(-3).join(' ')}`);
   return out;

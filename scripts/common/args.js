@@ -11,10 +11,14 @@ const util = require('util');
 class UsageError extends Error {}
 
 /** The folder the user typed the command in (`npm run` changes to the repo root). */
-function here() { return process.env.INIT_CWD || process.cwd(); }
+function here() {
+  return process.env.INIT_CWD || process.cwd();
+}
 
 /** `p` resolved against `here()`. */
-function resolvePath(p) { return path.resolve(here(), p); }
+function resolvePath(p) {
+  return path.resolve(here(), p);
+}
 
 /**
  * Parses `argv` with `options` (util.parseArgs' format; `--help`/`-h` added). Throws `UsageError`
@@ -26,12 +30,15 @@ function resolvePath(p) { return path.resolve(here(), p); }
 function parse(argv, options, { positionals = true } = {}) {
   try {
     const r = util.parseArgs({
-      args: argv, strict: true, allowPositionals: positionals,
+      args: argv,
+      strict: true,
+      allowPositionals: positionals,
       options: { ...options, help: { type: 'boolean', short: 'h' } },
     });
     return { values: r.values, positionals: r.positionals, help: !!r.values.help };
   } catch (e) {
-    if (String(e.code).startsWith('ERR_PARSE_ARGS')) throw new UsageError(e.message.replace(/\. To specify a positional argument.*$/s, '.'));
+    if (String(e.code).startsWith('ERR_PARSE_ARGS'))
+      throw new UsageError(e.message.replace(/\. To specify a positional argument.*$/s, '.'));
     throw e;
   }
 }
@@ -57,7 +64,9 @@ function cli(name, usage, main) {
     const r = main(process.argv.slice(2));
     if (r && typeof r.then === 'function') return r.catch(fail);
     return r;
-  } catch (e) { return fail(e); }
+  } catch (e) {
+    return fail(e);
+  }
 }
 
 module.exports = { UsageError, here, resolvePath, parse, wholeNumber, cli };

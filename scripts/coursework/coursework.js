@@ -42,10 +42,12 @@ const exerciseOf = id => (/^ex-(.+?)-[a-z]+$/.exec(id || '') || [null, id])[1];
 function mapRegions(text, markers, replace, where = 'cell') {
   const [begin, end] = markers;
   const out = [];
-  let region = null, count = 0;
+  let region = null,
+    count = 0;
   for (const line of text.split('\n')) {
     if (line.includes(begin)) {
-      if (region) throw new Error(`${where}: "${begin}" inside another ${begin} region (line "${line.trim()}"); close the first one with ${end}.`);
+      if (region)
+        throw new Error(`${where}: "${begin}" inside another ${begin} region (line "${line.trim()}"); close the first one with ${end}.`);
       region = [line];
     } else if (line.includes(end)) {
       if (!region) throw new Error(`${where}: "${end}" without a "${begin}" before it.`);
@@ -90,12 +92,20 @@ function studentSource(cell, where) {
   const id = gradeId(cell);
   let text = src(cell.source);
   const solutionRegions = hasRegion(text, SOLUTION);
-  if (solutionRegions && !isSolution(cell)) throw new Error(`${where}: a BEGIN SOLUTION region in a cell that is not a solution cell (nbgrader solution: true); nbgrader would refuse it too.`);
-  if (hasRegion(text, HIDDEN) && !isGrade(cell)) throw new Error(`${where}: a BEGIN HIDDEN TESTS region in a cell that is not a graded cell (nbgrader grade: true).`);
+  if (solutionRegions && !isSolution(cell))
+    throw new Error(
+      `${where}: a BEGIN SOLUTION region in a cell that is not a solution cell (nbgrader solution: true); nbgrader would refuse it too.`,
+    );
+  if (hasRegion(text, HIDDEN) && !isGrade(cell))
+    throw new Error(`${where}: a BEGIN HIDDEN TESTS region in a cell that is not a graded cell (nbgrader grade: true).`);
   if (isSolution(cell)) {
     if (solutionRegions) {
-      text = mapRegions(text, SOLUTION, (region, indent) =>
-        (cell.cell_type === 'code' ? [indent + stubFor(region, id)] : [indent + TEXT_STUB]), where).text;
+      text = mapRegions(
+        text,
+        SOLUTION,
+        (region, indent) => (cell.cell_type === 'code' ? [indent + stubFor(region, id)] : [indent + TEXT_STUB]),
+        where,
+      ).text;
     } else {
       // nbgrader's rule: a solution cell without a region is replaced as a whole.
       text = cell.cell_type === 'code' ? `ae.notImplemented(${JSON.stringify(exerciseOf(id) || '?')});` : TEXT_STUB;
@@ -120,9 +130,14 @@ function studentEdition(nb, name = 'notebook') {
       ids.add(id);
     }
     const out = { ...cell, metadata: { ...cell.metadata }, source: studentSource(cell, where) };
-    if (cell.cell_type === 'code') { out.outputs = []; out.execution_count = null; }
-    if (isLocked(cell) || isTest(cell)) { out.metadata.editable = false; out.metadata.deletable = false; }
-    else if (isSolution(cell)) out.metadata.deletable = false;
+    if (cell.cell_type === 'code') {
+      out.outputs = [];
+      out.execution_count = null;
+    }
+    if (isLocked(cell) || isTest(cell)) {
+      out.metadata.editable = false;
+      out.metadata.deletable = false;
+    } else if (isSolution(cell)) out.metadata.deletable = false;
     return out;
   });
   return { ...nb, cells };
@@ -135,7 +150,10 @@ function secretLines(nb) {
     const text = src(cell.source);
     for (const markers of [SOLUTION, HIDDEN, RUBRIC]) {
       if (!hasRegion(text, markers)) continue;
-      mapRegions(text, markers, region => { lines.push(...region.slice(1, -1)); return []; });
+      mapRegions(text, markers, region => {
+        lines.push(...region.slice(1, -1));
+        return [];
+      });
     }
   }
   return lines.map(l => l.trim()).filter(l => l && !STUB_LINE.test(l));
@@ -143,7 +161,9 @@ function secretLines(nb) {
 
 /** Graded items of an instructor notebook: [{ id, exercise, points, kind: 'auto' | 'manual' }]. */
 function gradedItems(nb) {
-  return nb.cells.filter(isGrade).map(c => ({ id: gradeId(c), exercise: exerciseOf(gradeId(c)), points: points(c), kind: isTest(c) ? 'auto' : 'manual' }));
+  return nb.cells
+    .filter(isGrade)
+    .map(c => ({ id: gradeId(c), exercise: exerciseOf(gradeId(c)), points: points(c), kind: isTest(c) ? 'auto' : 'manual' }));
 }
 
 /** The first Markdown heading of a notebook, or null. */
@@ -157,6 +177,28 @@ function firstHeading(nb) {
 }
 
 module.exports = {
-  SOLUTION, HIDDEN, RUBRIC, TEXT_STUB, src, nbg, gradeId, isLocked, isSolution, isGrade, isTest, isManual, points,
-  exerciseOf, mapRegions, hasRegion, stripHidden, stripRubric, studentSource, studentEdition, secretLines, withoutRegions, gradedItems, firstHeading,
+  SOLUTION,
+  HIDDEN,
+  RUBRIC,
+  TEXT_STUB,
+  src,
+  nbg,
+  gradeId,
+  isLocked,
+  isSolution,
+  isGrade,
+  isTest,
+  isManual,
+  points,
+  exerciseOf,
+  mapRegions,
+  hasRegion,
+  stripHidden,
+  stripRubric,
+  studentSource,
+  studentEdition,
+  secretLines,
+  withoutRegions,
+  gradedItems,
+  firstHeading,
 };

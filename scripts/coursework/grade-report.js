@@ -15,7 +15,12 @@ function gradebookColumns(results) {
   for (const r of results) {
     for (const e of [...(r.exercises || []), ...(r.manual || [])]) {
       if (!cols.some(c => c.id === e.id && c.notebook === r.notebook)) {
-        cols.push({ id: e.id, notebook: r.notebook, header: `${e.exercise} (${e.points}${e.kind === 'manual' ? ', manual' : ''})`, kind: e.kind });
+        cols.push({
+          id: e.id,
+          notebook: r.notebook,
+          header: `${e.exercise} (${e.points}${e.kind === 'manual' ? ', manual' : ''})`,
+          kind: e.kind,
+        });
       }
     }
   }
@@ -28,7 +33,9 @@ function gradebookColumns(results) {
 function gradebookCsv(results) {
   const cols = gradebookColumns(results);
   const rows = [['student', 'notebook', 'file', 'status', ...cols.map(c => c.header), 'total', 'max', 'manual_max', 'flags']];
-  const sorted = [...results].sort((a, b) => a.student.localeCompare(b.student) || String(a.notebook).localeCompare(String(b.notebook)) || a.file.localeCompare(b.file));
+  const sorted = [...results].sort(
+    (a, b) => a.student.localeCompare(b.student) || String(a.notebook).localeCompare(String(b.notebook)) || a.file.localeCompare(b.file),
+  );
   for (const r of sorted) {
     const cells = cols.map(c => {
       if (r.notebook !== c.notebook) return '';
@@ -36,8 +43,17 @@ function gradebookCsv(results) {
       return e ? fmt(e.score) : ''; // manual items stay empty for the teacher to fill in
     });
     const graded = r.status === 'graded';
-    rows.push([r.student, r.notebook || '', r.file, r.status, ...cells, graded ? fmt(r.total) : '', graded ? fmt(r.max) : '', graded ? fmt(r.manualMax) : '',
-      [r.error, ...(r.flags || [])].filter(Boolean).join('; ')]);
+    rows.push([
+      r.student,
+      r.notebook || '',
+      r.file,
+      r.status,
+      ...cells,
+      graded ? fmt(r.total) : '',
+      graded ? fmt(r.max) : '',
+      graded ? fmt(r.manualMax) : '',
+      [r.error, ...(r.flags || [])].filter(Boolean).join('; '),
+    ]);
   }
   return rows.map(row => row.map(csvField).join(',')).join('\n') + '\n';
 }
@@ -52,23 +68,61 @@ function gradebookCsv(results) {
  * unless the assignment hides autograder results.
  */
 function gradescopeResults(r) {
-  const base = { execution_time: Math.round(r.seconds || 0), output_format: 'text', test_output_format: 'text', test_name_format: 'text', stdout_visibility: 'hidden' };
-  if (r.status !== 'graded') return { score: 0, ...base, output: `This submission could not be graded: ${r.error}`, tests: [], extra_data: { student: r.student, file: r.file } };
-  const pending = (r.manual || []).map(m => `Exercise ${m.exercise} (${m.points} point${m.points === 1 ? '' : 's'}) is graded by hand${m.answered ? '' : ' — no answer was found'}.`);
+  const base = {
+    execution_time: Math.round(r.seconds || 0),
+    output_format: 'text',
+    test_output_format: 'text',
+    test_name_format: 'text',
+    stdout_visibility: 'hidden',
+  };
+  if (r.status !== 'graded')
+    return {
+      score: 0,
+      ...base,
+      output: `This submission could not be graded: ${r.error}`,
+      tests: [],
+      extra_data: { student: r.student, file: r.file },
+    };
+  const pending = (r.manual || []).map(
+    m =>
+      `Exercise ${m.exercise} (${m.points} point${m.points === 1 ? '' : 's'}) is graded by hand${m.answered ? '' : ' — no answer was found'}.`,
+  );
   const tests = [];
   for (const e of r.exercises || []) {
     const hidden = e.hasHidden;
     const status = e.score ? 'passed' : 'failed';
     if (hidden) {
-      const shown = e.visiblePassed === true ? 'The visible checks passed (as in your notebook).' : e.visiblePassed === false ? `The visible checks did not pass:\n${e.output}` : '';
-      tests.push({ name: `Exercise ${e.exercise}: visible checks`, number: `${e.exercise}.a`, score: 0, max_score: 0,
-        status: e.visiblePassed ? 'passed' : 'failed', visibility: 'visible', output: shown, output_format: 'text' });
+      const shown =
+        e.visiblePassed === true
+          ? 'The visible checks passed (as in your notebook).'
+          : e.visiblePassed === false
+            ? `The visible checks did not pass:\n${e.output}`
+            : '';
+      tests.push({
+        name: `Exercise ${e.exercise}: visible checks`,
+        number: `${e.exercise}.a`,
+        score: 0,
+        max_score: 0,
+        status: e.visiblePassed ? 'passed' : 'failed',
+        visibility: 'visible',
+        output: shown,
+        output_format: 'text',
+      });
     }
-    tests.push({ name: `Exercise ${e.exercise}${hidden ? ': all checks, hidden ones included' : ''} (${e.id})`, number: hidden ? `${e.exercise}.b` : e.exercise,
-      score: e.score, max_score: e.points, status, visibility: hidden ? 'after_due_date' : 'visible', output: e.output || (e.score ? 'passed' : ''), output_format: 'text' });
+    tests.push({
+      name: `Exercise ${e.exercise}${hidden ? ': all checks, hidden ones included' : ''} (${e.id})`,
+      number: hidden ? `${e.exercise}.b` : e.exercise,
+      score: e.score,
+      max_score: e.points,
+      status,
+      visibility: hidden ? 'after_due_date' : 'visible',
+      output: e.output || (e.score ? 'passed' : ''),
+      output_format: 'text',
+    });
   }
   return {
-    score: r.total, ...base,
+    score: r.total,
+    ...base,
     output: [`Autograded: ${fmt(r.total)} / ${fmt(r.max)} points.`, ...pending, ...(r.flags || []).map(f => `Note: ${f}`)].join('\n'),
     tests,
     extra_data: { student: r.student, notebook: r.notebook, file: r.file, flags: r.flags || [] },
@@ -77,11 +131,18 @@ function gradescopeResults(r) {
 
 /** A small Markdown renderer: headings, fenced code, lists as lines, paragraphs, `code`, **bold**, *italic*. */
 function markdown(text) {
-  const inline = s => esc(s).replace(/`([^`]+)`/g, '<code>$1</code>').replace(/\*\*([^*]+)\*\*/g, '<b>$1</b>').replace(/(^|[^*\w])\*([^*\s][^*]*)\*/g, '$1<i>$2</i>');
+  const inline = s =>
+    esc(s)
+      .replace(/`([^`]+)`/g, '<code>$1</code>')
+      .replace(/\*\*([^*]+)\*\*/g, '<b>$1</b>')
+      .replace(/(^|[^*\w])\*([^*\s][^*]*)\*/g, '$1<i>$2</i>');
   const out = [];
   const blocks = text.replace(/<!--[\s\S]*?-->/g, '').split(/\n```[^\n]*\n([\s\S]*?)\n```/);
   blocks.forEach((b, k) => {
-    if (k % 2 === 1) { out.push(`<pre>${esc(b)}</pre>`); return; }
+    if (k % 2 === 1) {
+      out.push(`<pre>${esc(b)}</pre>`);
+      return;
+    }
     for (const para of b.split(/\n\s*\n/)) {
       const m = /^\s{0,3}(#{1,6})\s+(.*)$/.exec(para.trim());
       if (m && !para.trim().includes('\n')) out.push(`<h${m[1].length + 1}>${inline(m[2])}</h${m[1].length + 1}>`);
@@ -109,7 +170,8 @@ function outputHtml(o) {
   if (o.output_type === 'stream') return `<pre class="out">${esc(clip(o.text))}</pre>`;
   if (o.output_type === 'error') return `<pre class="stderr">${esc(clip(`${o.ename}: ${o.evalue}`))}</pre>`;
   const d = o.data || {};
-  if (typeof d['image/png'] === 'string' && /^[A-Za-z0-9+/=\s]+$/.test(d['image/png'])) return `<img alt="image output" src="data:image/png;base64,${d['image/png'].replace(/\s/g, '')}">`;
+  if (typeof d['image/png'] === 'string' && /^[A-Za-z0-9+/=\s]+$/.test(d['image/png']))
+    return `<img alt="image output" src="data:image/png;base64,${d['image/png'].replace(/\s/g, '')}">`;
   if (d['text/plain']) return `<pre class="out">${esc(clip(cw.src(d['text/plain'])))}</pre>`;
   if (d['text/html']) return '<p class="note">(an HTML output, e.g. a plot or table: not shown in this feedback)</p>';
   return '';
@@ -119,7 +181,9 @@ function outputHtml(o) {
 function shownSource(cell) {
   const text = cw.src(cell.source);
   if (!cw.hasRegion(text, cw.HIDDEN)) return text;
-  return cw.mapRegions(text, cw.HIDDEN, (region, indent) => [`${indent}// … hidden tests (${region.length - 2} lines, run by the grader) …`]).text;
+  return cw.mapRegions(text, cw.HIDDEN, (region, indent) => [
+    `${indent}// … hidden tests (${region.length - 2} lines, run by the grader) …`,
+  ]).text;
 }
 
 const CSS = `body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;max-width:980px;margin:24px auto;padding:0 16px;color:#222}
@@ -136,19 +200,39 @@ function feedbackHtml(r, executed) {
   if (r.status !== 'graded') {
     return `${head}<h1>${esc(title)}</h1><p class="badge fail">Not graded</p><p>${esc(r.error)}</p><p>File: <code>${esc(r.file)}</code></p></body></html>\n`;
   }
-  const rows = [...r.exercises.map(e => `<tr><td>${esc(e.exercise)}</td><td>${e.score ? '✓ passed' : `✗ ${esc(e.status === 'ok' ? '' : e.status === 'error' ? 'failed' : e.status)}`}</td><td>${fmt(e.score)} / ${fmt(e.points)}</td></tr>`),
-    ...r.manual.map(m => `<tr><td>${esc(m.exercise)}</td><td>graded by hand${m.answered ? '' : ' (no answer found)'}</td><td>– / ${fmt(m.points)}</td></tr>`)].join('');
-  const flags = r.flags.length ? `<div class="flags"><b>Notes from the grader</b><ul>${r.flags.map(f => `<li>${esc(f)}</li>`).join('')}</ul></div>` : '';
+  const rows = [
+    ...r.exercises.map(
+      e =>
+        `<tr><td>${esc(e.exercise)}</td><td>${e.score ? '✓ passed' : `✗ ${esc(e.status === 'ok' ? '' : e.status === 'error' ? 'failed' : e.status)}`}</td><td>${fmt(e.score)} / ${fmt(e.points)}</td></tr>`,
+    ),
+    ...r.manual.map(
+      m =>
+        `<tr><td>${esc(m.exercise)}</td><td>graded by hand${m.answered ? '' : ' (no answer found)'}</td><td>– / ${fmt(m.points)}</td></tr>`,
+    ),
+  ].join('');
+  const flags = r.flags.length
+    ? `<div class="flags"><b>Notes from the grader</b><ul>${r.flags.map(f => `<li>${esc(f)}</li>`).join('')}</ul></div>`
+    : '';
   const byId = new Map([...r.exercises, ...r.manual].map(e => [e.id, e]));
-  const cells = (executed ? executed.cells : []).map(c => {
-    const e = byId.get(cw.gradeId(c));
-    let badge = '';
-    if (e && e.kind === 'auto') badge = `<div class="badge ${e.score ? 'pass' : 'fail'}">Exercise ${esc(e.exercise)} tests: ${e.score ? '✓ passed' : '✗ not passed'} — ${fmt(e.score)} / ${fmt(e.points)} points</div>`;
-    if (e && e.kind === 'manual') badge = `<div class="badge manual">Exercise ${esc(e.exercise)} answer: ${fmt(e.points)} point${e.points === 1 ? "" : "s"}, graded by hand</div>`;
-    const body = c.cell_type === 'markdown' ? markdown(cw.src(c.source))
-      : c.cell_type === 'code' ? `<pre>${esc(shownSource(c))}</pre>${mergeStreams(c.outputs || []).map(outputHtml).join('')}` : `<pre>${esc(cw.src(c.source))}</pre>`;
-    return `<div class="cell">${badge}${body}</div>`;
-  }).join('\n');
+  const cells = (executed ? executed.cells : [])
+    .map(c => {
+      const e = byId.get(cw.gradeId(c));
+      let badge = '';
+      if (e && e.kind === 'auto')
+        badge = `<div class="badge ${e.score ? 'pass' : 'fail'}">Exercise ${esc(e.exercise)} tests: ${e.score ? '✓ passed' : '✗ not passed'} — ${fmt(e.score)} / ${fmt(e.points)} points</div>`;
+      if (e && e.kind === 'manual')
+        badge = `<div class="badge manual">Exercise ${esc(e.exercise)} answer: ${fmt(e.points)} point${e.points === 1 ? '' : 's'}, graded by hand</div>`;
+      const body =
+        c.cell_type === 'markdown'
+          ? markdown(cw.src(c.source))
+          : c.cell_type === 'code'
+            ? `<pre>${esc(shownSource(c))}</pre>${mergeStreams(c.outputs || [])
+                .map(outputHtml)
+                .join('')}`
+            : `<pre>${esc(cw.src(c.source))}</pre>`;
+      return `<div class="cell">${badge}${body}</div>`;
+    })
+    .join('\n');
   return `${head}<h1>${esc(title)}</h1>
 <p>Autograded score: <b>${fmt(r.total)} / ${fmt(r.max)}</b>${r.manualMax ? ` (plus ${fmt(r.manualMax)} point${r.manualMax === 1 ? '' : 's'} graded by hand)` : ''} · graded ${esc(r.gradedAt)} · file <code>${esc(r.file)}</code></p>
 <table><tr><th>Exercise</th><th>Result</th><th>Points</th></tr>${rows}</table>${flags}

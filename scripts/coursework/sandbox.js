@@ -26,15 +26,31 @@ const UID_BASE = 61000;
 /** Where the kernel works inside the sandbox: under REPO, so `require("aelab")` finds node_modules. */
 const BOX = path.join(REPO, 'out', 'grade-work', 'box');
 
-const which = cmd => (process.env.PATH || '/usr/bin:/bin').split(':').map(d => path.join(d, cmd)).find(f => {
-  try { fs.accessSync(f, fs.constants.X_OK); return true; } catch { return false; }
-}) || null;
+const which = cmd =>
+  (process.env.PATH || '/usr/bin:/bin')
+    .split(':')
+    .map(d => path.join(d, cmd))
+    .find(f => {
+      try {
+        fs.accessSync(f, fs.constants.X_OK);
+        return true;
+      } catch {
+        return false;
+      }
+    }) || null;
 
 const isRoot = () => typeof process.getuid === 'function' && process.getuid() === 0;
 
 /** Host folders bound read-only into the sandbox (those that exist). */
 function readOnlyBinds() {
-  const binds = ['/usr', '/etc', path.join(REPO, 'node_modules'), path.join(REPO, 'lib'), path.join(REPO, 'data'), path.join(REPO, 'package.json')];
+  const binds = [
+    '/usr',
+    '/etc',
+    path.join(REPO, 'node_modules'),
+    path.join(REPO, 'lib'),
+    path.join(REPO, 'data'),
+    path.join(REPO, 'package.json'),
+  ];
   const node = path.dirname(fs.realpathSync(process.execPath));
   if (!node.startsWith('/usr/')) binds.push(node);
   return binds.filter(p => fs.existsSync(p));
@@ -42,14 +58,42 @@ function readOnlyBinds() {
 
 /** The bwrap arguments (without the command) for a kernel working in BOX, scratch limited to `scratchMb`. */
 function bwrapArgs({ scratchMb, env }) {
-  const a = ['--unshare-user', '--unshare-pid', '--unshare-ipc', '--unshare-uts', '--unshare-cgroup-try', '--die-with-parent', '--clearenv'];
+  const a = [
+    '--unshare-user',
+    '--unshare-pid',
+    '--unshare-ipc',
+    '--unshare-uts',
+    '--unshare-cgroup-try',
+    '--die-with-parent',
+    '--clearenv',
+  ];
   for (const [k, v] of Object.entries(env)) a.push('--setenv', k, v);
   for (const p of readOnlyBinds()) a.push('--ro-bind', p, p);
-  for (const d of ['bin', 'lib', 'lib64', 'sbin']) if (fs.existsSync(`/usr/${d}`) && fs.lstatSync(`/${d}`).isSymbolicLink()) a.push('--symlink', `usr/${d}`, `/${d}`);
-  for (const d of ['bin', 'lib', 'lib64', 'sbin']) if (fs.existsSync(`/${d}`) && !fs.lstatSync(`/${d}`).isSymbolicLink()) a.push('--ro-bind', `/${d}`, `/${d}`);
+  for (const d of ['bin', 'lib', 'lib64', 'sbin'])
+    if (fs.existsSync(`/usr/${d}`) && fs.lstatSync(`/${d}`).isSymbolicLink()) a.push('--symlink', `usr/${d}`, `/${d}`);
+  for (const d of ['bin', 'lib', 'lib64', 'sbin'])
+    if (fs.existsSync(`/${d}`) && !fs.lstatSync(`/${d}`).isSymbolicLink()) a.push('--ro-bind', `/${d}`, `/${d}`);
   const bytes = String(scratchMb * 2 ** 20);
-  a.push('--proc', '/proc', '--dev', '/dev', '--size', bytes, '--tmpfs', '/tmp', '--size', bytes, '--tmpfs', path.join(REPO, 'data', 'results'),
-    '--size', bytes, '--tmpfs', BOX, '--chdir', BOX);
+  a.push(
+    '--proc',
+    '/proc',
+    '--dev',
+    '/dev',
+    '--size',
+    bytes,
+    '--tmpfs',
+    '/tmp',
+    '--size',
+    bytes,
+    '--tmpfs',
+    path.join(REPO, 'data', 'results'),
+    '--size',
+    bytes,
+    '--tmpfs',
+    BOX,
+    '--chdir',
+    BOX,
+  );
   return a;
 }
 
@@ -60,17 +104,33 @@ let detected = null;
  */
 function detect() {
   if (detected) return detected;
-  const bwrap = which('bwrap'), setpriv = which('setpriv');
+  const bwrap = which('bwrap'),
+    setpriv = which('setpriv');
   if (process.env.AELAB_GRADE_SANDBOX === 'none') return (detected = { kind: 'none', why: 'AELAB_GRADE_SANDBOX=none was set' });
   if (!bwrap) return (detected = { kind: 'none', why: 'bubblewrap is not installed (Debian/Ubuntu: apt-get install bubblewrap)' });
   const asUser = isRoot() && !!setpriv;
   const cmd = asUser ? [setpriv, ...setprivArgs(UID_BASE), bwrap] : [bwrap];
-  const probe = spawnSync(cmd[0], [...cmd.slice(1), ...bwrapArgs({ scratchMb: 1, env: { PATH: '/usr/bin:/bin' } }), '--', '/bin/sh', '-c', 'test "$$" -le 3 && echo sandbox-ok'],
-    { encoding: 'utf8', timeout: 20000 });
+  const probe = spawnSync(
+    cmd[0],
+    [
+      ...cmd.slice(1),
+      ...bwrapArgs({ scratchMb: 1, env: { PATH: '/usr/bin:/bin' } }),
+      '--',
+      '/bin/sh',
+      '-c',
+      'test "$$" -le 3 && echo sandbox-ok',
+    ],
+    { encoding: 'utf8', timeout: 20000 },
+  );
   if (!/sandbox-ok/.test(probe.stdout || '')) {
-    return (detected = { kind: 'none', why: `bubblewrap is installed but could not create a sandbox here: ${(probe.stderr || probe.error || '').toString().trim().split('\n')[0] || `exit ${probe.status}`}` });
+    return (detected = {
+      kind: 'none',
+      why: `bubblewrap is installed but could not create a sandbox here: ${(probe.stderr || probe.error || '').toString().trim().split('\n')[0] || `exit ${probe.status}`}`,
+    });
   }
-  return (detected = asUser ? { kind: 'bwrap-user', bwrap, setpriv } : { kind: 'bwrap', bwrap, why: 'the grader is not root, so the kernel keeps the grader\'s user id (inside its own namespaces)' });
+  return (detected = asUser
+    ? { kind: 'bwrap-user', bwrap, setpriv }
+    : { kind: 'bwrap', bwrap, why: "the grader is not root, so the kernel keeps the grader's user id (inside its own namespaces)" });
 }
 
 function setprivArgs(uid) {
@@ -79,8 +139,10 @@ function setprivArgs(uid) {
 
 /** One line for the grader's first line and the report. */
 function describe(d = detect()) {
-  if (d.kind === 'bwrap-user') return 'sandbox: bubblewrap, each kernel as its own unprivileged user (uid 61000+), own PID/IPC namespaces, read-only project files, size-limited scratch; no instructor notebooks, other hand-ins or grader outputs inside';
-  if (d.kind === 'bwrap') return `sandbox: bubblewrap (own PID/IPC namespaces, read-only project files, size-limited scratch) but NOT a separate user: ${d.why}`;
+  if (d.kind === 'bwrap-user')
+    return 'sandbox: bubblewrap, each kernel as its own unprivileged user (uid 61000+), own PID/IPC namespaces, read-only project files, size-limited scratch; no instructor notebooks, other hand-ins or grader outputs inside';
+  if (d.kind === 'bwrap')
+    return `sandbox: bubblewrap (own PID/IPC namespaces, read-only project files, size-limited scratch) but NOT a separate user: ${d.why}`;
   return `WARNING: NOT SANDBOXED: ${d.why}. Hand-ins run with the grader's rights and can read and write whatever it can (instructor notebooks, other hand-ins, these results). Grade as root with bubblewrap installed, or in a throw-away container.`;
 }
 
@@ -107,7 +169,8 @@ function writeKernelSpec({ jupyterDir, boxDir, slot, scratchMb, env, tslab }) {
     const inside = '/run/aelab-connection.json';
     const bw = [...bwrapArgs({ scratchMb, env }), '--ro-bind', conn, inside];
     const launch = [
-      '#!/bin/sh', 'set -eu',
+      '#!/bin/sh',
+      'set -eu',
       `cp "$1" ${shq(conn)}`,
       d.kind === 'bwrap-user' ? `chown ${uid}:${uid} ${shq(conn)}; chmod 0400 ${shq(conn)}` : `chmod 0400 ${shq(conn)}`,
       `exec ${d.kind === 'bwrap-user' ? `${shq(d.setpriv)} ${setprivArgs(uid).map(shq).join(' ')} ` : ''}${shq(d.bwrap)} ${bw.map(shq).join(' ')} -- ${shq(process.execPath)} ${shq(tslab)} kernel --config-path ${inside}`,
@@ -116,7 +179,10 @@ function writeKernelSpec({ jupyterDir, boxDir, slot, scratchMb, env, tslab }) {
     fs.writeFileSync(path.join(dir, 'launch.sh'), launch, { mode: 0o700 });
     argv = ['/bin/sh', path.join(dir, 'launch.sh'), '{connection_file}'];
   }
-  fs.writeFileSync(path.join(dir, 'kernel.json'), JSON.stringify({ argv, display_name: 'aelab grading kernel', language: 'typescript' }, null, 1));
+  fs.writeFileSync(
+    path.join(dir, 'kernel.json'),
+    JSON.stringify({ argv, display_name: 'aelab grading kernel', language: 'typescript' }, null, 1),
+  );
   return name;
 }
 

@@ -40,16 +40,28 @@ function parseArgs(argv) {
     r = parse(argv, { out: { type: 'string' }, check: { type: 'boolean' }, 'timeout-cell': { type: 'string' }, jobs: { type: 'string' } });
     if (r.help) usage();
     const v = r.values;
-    return finish({ out: resolvePath(v.out ?? path.join(REPO, 'release')), check: !!v.check,
+    return finish({
+      out: resolvePath(v.out ?? path.join(REPO, 'release')),
+      check: !!v.check,
       timeoutCell: v['timeout-cell'] === undefined ? 600 : wholeNumber('timeout-cell', v['timeout-cell']),
-      jobs: v.jobs === undefined ? 1 : wholeNumber('jobs', v.jobs), memoryMb: 4096, notebooks: r.positionals.map(resolvePath) });
-  } catch (e) { if (e instanceof UsageError) usage(e.message); throw e; }
+      jobs: v.jobs === undefined ? 1 : wholeNumber('jobs', v.jobs),
+      memoryMb: 4096,
+      notebooks: r.positionals.map(resolvePath),
+    });
+  } catch (e) {
+    if (e instanceof UsageError) usage(e.message);
+    throw e;
+  }
 }
 
 function finish(o) {
   if (!o.notebooks.length) {
     const dir = path.join(REPO, 'notebooks');
-    o.notebooks = fs.readdirSync(dir).filter(f => /^\d\d-.*\.ipynb$/.test(f) && !/^90-/.test(f)).sort().map(f => path.join(dir, f));
+    o.notebooks = fs
+      .readdirSync(dir)
+      .filter(f => /^\d\d-.*\.ipynb$/.test(f) && !/^90-/.test(f))
+      .sort()
+      .map(f => path.join(dir, f));
   }
   for (const f of o.notebooks) if (!f.endsWith('.ipynb') || !fs.existsSync(f)) usage(`${f}: not an existing .ipynb file`);
   return o;
@@ -71,12 +83,20 @@ function checkProblems(nb, run) {
       if (!exerciseCell) problems.push(`${where} is not an exercise cell but failed: ${errorSummary(text).split('\n')[0]}`);
       else if (!/not implemented yet/.test(text)) {
         const missing = (/Cannot find name '([\w$]+)'/.exec(text) || [])[1];
-        const declaredInSolution = missing && nb.cells.some(c => cw.isSolution(c) && new RegExp(`^\\s*(let|const|var|function|class)\\s+${missing}\\b`, 'm').test(cw.src(c.source)));
-        const hint = declaredInSolution ? ` (${missing} is declared in a solution cell that throws when run with its stub; in tslab a cell that throws loses ALL its declarations, so a solution cell must not run the stub at the top level: no top-level assignment from it, no call of the stubbed function; move such lines to a cell of their own)` : '';
+        const declaredInSolution =
+          missing &&
+          nb.cells.some(
+            c => cw.isSolution(c) && new RegExp(`^\\s*(let|const|var|function|class)\\s+${missing}\\b`, 'm').test(cw.src(c.source)),
+          );
+        const hint = declaredInSolution
+          ? ` (${missing} is declared in a solution cell that throws when run with its stub; in tslab a cell that throws loses ALL its declarations, so a solution cell must not run the stub at the top level: no top-level assignment from it, no call of the stubbed function; move such lines to a cell of their own)`
+          : '';
         problems.push(`${where} failed with something other than "not implemented yet": ${errorSummary(text).split('\n')[0]}${hint}`);
       }
-    } else if (['timeout', 'memory', 'died', 'not-run'].includes(info.status)) problems.push(`${where}: ${info.status} ${info.evalue || ''}`.trim());
-    else if (info.status === 'ok' && cw.isTest(cell)) problems.push(`${where} passed with the stub: its visible tests cannot tell an empty answer from a right one`);
+    } else if (['timeout', 'memory', 'died', 'not-run'].includes(info.status))
+      problems.push(`${where}: ${info.status} ${info.evalue || ''}`.trim());
+    else if (info.status === 'ok' && cw.isTest(cell))
+      problems.push(`${where} passed with the stub: its visible tests cannot tell an empty answer from a right one`);
   });
   return problems;
 }
@@ -94,7 +114,9 @@ async function main() {
       const dest = path.join(o.out, name);
       fs.writeFileSync(dest, serializeNotebook(edition));
       const items = cw.gradedItems(nb);
-      console.log(`student: wrote ${path.relative(process.cwd(), dest) || dest} (${items.length} graded item(s), ${items.reduce((a, x) => a + x.points, 0)} points)`);
+      console.log(
+        `student: wrote ${path.relative(process.cwd(), dest) || dest} (${items.length} graded item(s), ${items.reduce((a, x) => a + x.points, 0)} points)`,
+      );
       written.push({ name, edition, dest });
     } catch (e) {
       failed++;
@@ -105,22 +127,31 @@ async function main() {
     writeKernel();
     const { execute } = require('./grade');
     let next = 0;
-    await Promise.all(Array.from({ length: Math.min(o.jobs, written.length) }, async () => {
-      while (next < written.length) {
-        const w = written[next++];
-        const t0 = Date.now();
-        const workDir = path.join(REPO, 'out', 'grade-work', `student-${process.pid}-${w.name}`);
-        let run;
-        try { ({ run } = await execute(w.edition, o, workDir)); } finally { fs.rmSync(workDir, { recursive: true, force: true }); }
-        const problems = checkProblems(w.edition, run);
-        const stubbed = w.edition.cells.filter((c, i) => cw.isTest(c) && (run.cells[i] || {}).status === 'error').length;
-        const secs = ((Date.now() - t0) / 1000).toFixed(1);
-        if (problems.length) {
-          failed++;
-          console.log(`FAIL  ${w.name}  ${secs} s\n${problems.map(p => `      ${p}`).join('\n')}`);
-        } else console.log(`PASS  ${w.name}  ${secs} s: runs to the end; ${stubbed} test cell(s) fail with "not implemented yet", nothing else fails`);
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: Math.min(o.jobs, written.length) }, async () => {
+        while (next < written.length) {
+          const w = written[next++];
+          const t0 = Date.now();
+          const workDir = path.join(REPO, 'out', 'grade-work', `student-${process.pid}-${w.name}`);
+          let run;
+          try {
+            ({ run } = await execute(w.edition, o, workDir));
+          } finally {
+            fs.rmSync(workDir, { recursive: true, force: true });
+          }
+          const problems = checkProblems(w.edition, run);
+          const stubbed = w.edition.cells.filter((c, i) => cw.isTest(c) && (run.cells[i] || {}).status === 'error').length;
+          const secs = ((Date.now() - t0) / 1000).toFixed(1);
+          if (problems.length) {
+            failed++;
+            console.log(`FAIL  ${w.name}  ${secs} s\n${problems.map(p => `      ${p}`).join('\n')}`);
+          } else
+            console.log(
+              `PASS  ${w.name}  ${secs} s: runs to the end; ${stubbed} test cell(s) fail with "not implemented yet", nothing else fails`,
+            );
+        }
+      }),
+    );
   }
   return failed ? 1 : 0;
 }
@@ -128,5 +159,13 @@ async function main() {
 module.exports = { checkProblems };
 
 if (require.main === module) {
-  main().then(code => { process.exitCode = code; }, e => { console.error(`student: ${e.stack || e.message}`); process.exitCode = 1; });
+  main().then(
+    code => {
+      process.exitCode = code;
+    },
+    e => {
+      console.error(`student: ${e.stack || e.message}`);
+      process.exitCode = 1;
+    },
+  );
 }

@@ -27,7 +27,10 @@ function removeStale(dir = DIST) {
     const m = /^(.*?)(\.d\.ts\.map|\.d\.ts|\.js\.map|\.js)$/.exec(e.name);
     if (!m) continue;
     const source = path.join(LIB, path.relative(DIST, dir), `${m[1]}.ts`);
-    if (!fs.existsSync(source)) { fs.unlinkSync(abs); removed++; }
+    if (!fs.existsSync(source)) {
+      fs.unlinkSync(abs);
+      removed++;
+    }
   }
   return removed;
 }

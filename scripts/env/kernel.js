@@ -45,7 +45,11 @@ function pageConfig() {
 /** Writes `file` with `text` if missing or different; true when it wrote. */
 function writeIfChanged(file, text) {
   let old = null;
-  try { old = fs.readFileSync(file, 'utf8'); } catch { /* first run */ }
+  try {
+    old = fs.readFileSync(file, 'utf8');
+  } catch {
+    /* first run */
+  }
   if (old === text) return false;
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, text);

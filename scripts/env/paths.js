@@ -46,5 +46,14 @@ function jupyterEnv(base = process.env) {
 }
 
 module.exports = {
-  REPO, JUPYTER_DIR, KERNEL_NAME, KERNEL_DISPLAY_NAME, TSLAB, VENV, REQUIREMENTS, EXPORTER_PACKAGE, venvBin, jupyterEnv,
+  REPO,
+  JUPYTER_DIR,
+  KERNEL_NAME,
+  KERNEL_DISPLAY_NAME,
+  TSLAB,
+  VENV,
+  REQUIREMENTS,
+  EXPORTER_PACKAGE,
+  venvBin,
+  jupyterEnv,
 };

@@ -53,7 +53,10 @@ function wantedStamp() {
       if (e.name === '__pycache__' || e.name.endsWith('.egg-info') || e.name === 'build') continue;
       const abs = path.join(dir, e.name);
       if (e.isDirectory()) walk(abs);
-      else { h.update(path.relative(EXPORTER_PACKAGE, abs)); h.update(fs.readFileSync(abs)); }
+      else {
+        h.update(path.relative(EXPORTER_PACKAGE, abs));
+        h.update(fs.readFileSync(abs));
+      }
     }
   };
   walk(EXPORTER_PACKAGE);
@@ -63,7 +66,11 @@ function wantedStamp() {
 /** The .venv's JupyterLab as a launch command, when it is installed and up to date. */
 function venvJupyter() {
   let stamp = null;
-  try { stamp = fs.readFileSync(STAMP, 'utf8').trim(); } catch { /* not installed */ }
+  try {
+    stamp = fs.readFileSync(STAMP, 'utf8').trim();
+  } catch {
+    /* not installed */
+  }
   if (stamp !== wantedStamp() || !fs.existsSync(venvBin('jupyter-lab'))) return null;
   return { kind: 'lab', cmd: venvBin('jupyter-lab'), args: [], venv: true };
 }
@@ -73,13 +80,18 @@ function installVenv() {
   const py = venvBin('python');
   if (!fs.existsSync(py)) {
     const base = PYTHONS.find(p => ok(p, ['-c', 'import sys, venv, ensurepip; sys.exit(sys.version_info < (3, 9))']));
-    if (!base) return `no Python >= 3.9 with the venv module (tried ${PYTHONS.join(', ')}); on Debian/Ubuntu: sudo apt-get install ${VENV_APT_PACKAGES.join(' ')}`;
+    if (!base)
+      return `no Python >= 3.9 with the venv module (tried ${PYTHONS.join(', ')}); on Debian/Ubuntu: sudo apt-get install ${VENV_APT_PACKAGES.join(' ')}`;
     console.log(`setup: creating the project's Python environment ${path.relative(REPO, VENV)}/ with ${base}`);
     if (!run(base, ['-m', 'venv', VENV])) return `${base} -m venv ${VENV} failed (see above)`;
   }
-  console.log(`setup: installing JupyterLab, Notebook, nbconvert and plotly (requirements.txt) and the aelab exporter into ${path.relative(REPO, VENV)}/`);
-  if (!run(py, ['-m', 'pip', 'install', '--disable-pip-version-check', '-r', REQUIREMENTS])) return 'pip could not install requirements.txt (see its message above)';
-  if (!run(py, ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-deps', '--force-reinstall', EXPORTER_PACKAGE])) return 'pip could not install scripts/html/nbconvert (see above)';
+  console.log(
+    `setup: installing JupyterLab, Notebook, nbconvert and plotly (requirements.txt) and the aelab exporter into ${path.relative(REPO, VENV)}/`,
+  );
+  if (!run(py, ['-m', 'pip', 'install', '--disable-pip-version-check', '-r', REQUIREMENTS]))
+    return 'pip could not install requirements.txt (see its message above)';
+  if (!run(py, ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-deps', '--force-reinstall', EXPORTER_PACKAGE]))
+    return 'pip could not install scripts/html/nbconvert (see above)';
   fs.writeFileSync(STAMP, wantedStamp() + '\n');
   return null;
 }
@@ -113,7 +125,9 @@ function installFallbackApt() {
 
 function describe(j) {
   const what = j.kind === 'lab' ? 'JupyterLab' : 'Jupyter Notebook';
-  return j.venv ? `${what} in ${path.relative(REPO, VENV)}/ (${path.relative(REPO, j.cmd)})` : `${what}${j.version ? ` ${j.version}` : ''} (${[j.cmd, ...j.args].join(' ')})`;
+  return j.venv
+    ? `${what} in ${path.relative(REPO, VENV)}/ (${path.relative(REPO, j.cmd)})`
+    : `${what}${j.version ? ` ${j.version}` : ''} (${[j.cmd, ...j.args].join(' ')})`;
 }
 
 /** The Python to run nbclient/nbconvert with: the .venv's, else a system one that has them, or null. */
@@ -139,14 +153,18 @@ async function ensureJupyter() {
       console.log(`setup: could not set up JupyterLab in ${path.relative(REPO, VENV)}/: ${why || 'it is still missing after pip install'}`);
       j = systemJupyter() || (installFallbackApt() ? systemJupyter() : null);
       if (j) {
-        console.log(`setup: FALLBACK: using ${describe(j)} from this machine instead. ` +
-          `${j.kind === 'notebook' ? 'Classic Notebook draws plots of reopened (untrusted) notebooks only after re-running them, and ' : ''}` +
-          'File → Save and Export offers no "Offline HTML (Adversarial Examples Lab)" (use `npm run html`). Fix the problem above and run `npm run setup` to get the tested JupyterLab.');
+        console.log(
+          `setup: FALLBACK: using ${describe(j)} from this machine instead. ` +
+            `${j.kind === 'notebook' ? 'Classic Notebook draws plots of reopened (untrusted) notebooks only after re-running them, and ' : ''}` +
+            'File → Save and Export offers no "Offline HTML (Adversarial Examples Lab)" (use `npm run html`). Fix the problem above and run `npm run setup` to get the tested JupyterLab.',
+        );
       } else {
-        console.log([
-          'setup: no Jupyter could be installed. Fix the problem above, then run `npm start` again. Needed:',
-          `  - Python >= 3.9 with venv and pip reaching a package index (Debian/Ubuntu: sudo apt-get install ${VENV_APT_PACKAGES.join(' ')})`,
-        ].join('\n'));
+        console.log(
+          [
+            'setup: no Jupyter could be installed. Fix the problem above, then run `npm start` again. Needed:',
+            `  - Python >= 3.9 with venv and pip reaching a package index (Debian/Ubuntu: sudo apt-get install ${VENV_APT_PACKAGES.join(' ')})`,
+          ].join('\n'),
+        );
       }
     }
   }
@@ -155,12 +173,23 @@ async function ensureJupyter() {
   return j;
 }
 
-module.exports = { VENV_APT_PACKAGES, FALLBACK_APT_PACKAGES, venvJupyter, installVenv, systemJupyter, findNbclientPython, ensureJupyter, describe };
+module.exports = {
+  VENV_APT_PACKAGES,
+  FALLBACK_APT_PACKAGES,
+  venvJupyter,
+  installVenv,
+  systemJupyter,
+  findNbclientPython,
+  ensureJupyter,
+  describe,
+};
 
 if (require.main === module) {
   if (process.argv.includes('--print-apt-packages')) {
     console.log(VENV_APT_PACKAGES.join(' '));
   } else {
-    ensureJupyter().then(j => { process.exitCode = j && j.venv ? 0 : 1; });
+    ensureJupyter().then(j => {
+      process.exitCode = j && j.venv ? 0 : 1;
+    });
   }
 }

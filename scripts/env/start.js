@@ -23,9 +23,16 @@ const USAGE = 'usage: npm start -- [--no-browser] [--port N]';
 
 function parseArgs(argv) {
   let r;
-  try { r = parse(argv, { 'no-browser': { type: 'boolean' }, port: { type: 'string' } }, { positionals: false }); }
-  catch (e) { if (e instanceof UsageError) fail(`${e.message}\n${USAGE}`); throw e; }
-  if (r.help) { console.log(USAGE); process.exit(0); }
+  try {
+    r = parse(argv, { 'no-browser': { type: 'boolean' }, port: { type: 'string' } }, { positionals: false });
+  } catch (e) {
+    if (e instanceof UsageError) fail(`${e.message}\n${USAGE}`);
+    throw e;
+  }
+  if (r.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
   const opts = { browser: !r.values['no-browser'], port: null };
   const v = r.values.port;
   if (v !== undefined) {
@@ -80,8 +87,10 @@ async function main() {
   let signals = 0;
   const forward = () => {
     signals++;
-    if (signals === 1) { console.log('\nstart: stopping Jupyter…'); child.kill('SIGTERM'); }
-    else child.kill('SIGKILL');
+    if (signals === 1) {
+      console.log('\nstart: stopping Jupyter…');
+      child.kill('SIGTERM');
+    } else child.kill('SIGKILL');
   };
   process.on('SIGINT', forward);
   process.on('SIGTERM', forward);

@@ -18,7 +18,14 @@ function publicGroups() {
   const text = fs.readFileSync(path.join(SRC, 'index.ts'), 'utf8');
   const groups = [];
   for (const m of text.matchAll(/\/\/ ([^\n]+)\nexport \{([^}]*)\} from '\.\/([\w/]+)';/g)) {
-    groups.push({ heading: m[1], from: m[3], names: m[2].split(',').map(s => s.trim()).filter(Boolean) });
+    groups.push({
+      heading: m[1],
+      from: m[3],
+      names: m[2]
+        .split(',')
+        .map(s => s.trim())
+        .filter(Boolean),
+    });
   }
   return groups;
 }
@@ -27,14 +34,25 @@ function publicGroups() {
 function declarations(dir) {
   const out = new Map();
   const files = fs.statSync(dir).isDirectory()
-    ? fs.readdirSync(dir).filter(f => f.endsWith('.ts') && f !== 'index.ts').map(f => path.join(dir, f))
+    ? fs
+        .readdirSync(dir)
+        .filter(f => f.endsWith('.ts') && f !== 'index.ts')
+        .map(f => path.join(dir, f))
     : [dir];
   for (const file of files) {
     const text = fs.readFileSync(file, 'utf8');
-    const re = /(\/\*\*((?:[^*]|\*(?!\/))*)\*\/\s*)?export (?:declare )?(?:async )?(function|const|class|interface|type|let|abstract class) (\w+)/g;
+    const re =
+      /(\/\*\*((?:[^*]|\*(?!\/))*)\*\/\s*)?export (?:declare )?(?:async )?(function|const|class|interface|type|let|abstract class) (\w+)/g;
     for (const m of text.matchAll(re)) {
-      const doc = (m[2] || '').split('\n').map(l => l.replace(/^\s*\*\s?/, '')).join('\n').trim();
-      const summary = doc.split(/\n\s*\n|\n@/)[0].replace(/\s+/g, ' ').trim();
+      const doc = (m[2] || '')
+        .split('\n')
+        .map(l => l.replace(/^\s*\*\s?/, ''))
+        .join('\n')
+        .trim();
+      const summary = doc
+        .split(/\n\s*\n|\n@/)[0]
+        .replace(/\s+/g, ' ')
+        .trim();
       const see = (/@see\s+(\S+)/.exec(doc) || [])[1] || null;
       out.set(m[4], { file: path.relative(REPO, file), kind: m[3], summary, see });
     }
@@ -47,16 +65,34 @@ function declarations(dir) {
 function apiEntries() {
   const all = new Map();
   for (const e of fs.readdirSync(SRC, { withFileTypes: true })) {
-    const d = e.isDirectory() ? declarations(path.join(SRC, e.name)) : e.name.endsWith('.ts') ? declarations(path.join(SRC, e.name)) : new Map();
+    const d = e.isDirectory()
+      ? declarations(path.join(SRC, e.name))
+      : e.name.endsWith('.ts')
+        ? declarations(path.join(SRC, e.name))
+        : new Map();
     for (const [k, v] of d) if (!all.has(k)) all.set(k, v);
   }
-  return publicGroups().map(g => ({ ...g, entries: g.names.map(name => ({ name, ...(all.get(name) || { file: null, kind: null, summary: '', see: null }) })) }));
+  return publicGroups().map(g => ({
+    ...g,
+    entries: g.names.map(name => ({ name, ...(all.get(name) || { file: null, kind: null, summary: '', see: null }) })),
+  }));
 }
 
 function apiHtml(groups, version) {
-  const rows = groups.map(g => `<h2>${escapeHtml(g.heading)}</h2>\n<table>\n` + g.entries.map(e =>
-    `<tr><td><code>ae.${escapeHtml(e.name)}</code></td><td class="k">${escapeHtml(e.kind || '')}</td><td>${escapeHtml(e.summary)}` +
-    `${e.see ? ` <span class="see">— ${escapeHtml(e.see.replace(/^notebooks\//, ''))}</span>` : ''}</td><td class="f">${escapeHtml(e.file || '')}</td></tr>`).join('\n') + '\n</table>').join('\n');
+  const rows = groups
+    .map(
+      g =>
+        `<h2>${escapeHtml(g.heading)}</h2>\n<table>\n` +
+        g.entries
+          .map(
+            e =>
+              `<tr><td><code>ae.${escapeHtml(e.name)}</code></td><td class="k">${escapeHtml(e.kind || '')}</td><td>${escapeHtml(e.summary)}` +
+              `${e.see ? ` <span class="see">— ${escapeHtml(e.see.replace(/^notebooks\//, ''))}</span>` : ''}</td><td class="f">${escapeHtml(e.file || '')}</td></tr>`,
+          )
+          .join('\n') +
+        '\n</table>',
+    )
+    .join('\n');
   return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>aelab ${escapeHtml(version)} — API</title>
 <style>body{font:14px/1.5 system-ui,sans-serif;max-width:1200px;margin:24px auto;padding:0 16px}td{vertical-align:top;padding:2px 8px;border-bottom:1px solid #eee}
 code{font-size:13px}.k,.f{color:#666;font-size:12px;white-space:nowrap}.see{color:#555}h2{margin-top:28px}</style></head><body>
@@ -82,8 +118,15 @@ module.exports = { apiEntries, apiHtml, writeApiPage };
 if (require.main === module) {
   const { parse, resolvePath, UsageError } = require('../common/args');
   let o;
-  try { o = parse(process.argv.slice(2), { out: { type: 'string' } }, { positionals: false }); }
-  catch (e) { if (e instanceof UsageError) { console.error(`api: ${e.message}\nusage: npm run api [-- --out DIR]`); process.exit(2); } throw e; }
+  try {
+    o = parse(process.argv.slice(2), { out: { type: 'string' } }, { positionals: false });
+  } catch (e) {
+    if (e instanceof UsageError) {
+      console.error(`api: ${e.message}\nusage: npm run api [-- --out DIR]`);
+      process.exit(2);
+    }
+    throw e;
+  }
   const file = writeApiPage(o.values.out ? resolvePath(o.values.out) : undefined);
   console.log(`api: wrote ${path.relative(process.cwd(), file) || file}`);
 }

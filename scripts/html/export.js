@@ -46,17 +46,37 @@ function usage(msg) {
 
 function parseArgs(argv) {
   let r;
-  try { r = parse(argv, { out: { type: 'string' }, 'no-execute': { type: 'boolean' }, 'source-label': { type: 'string' }, timeout: { type: 'string' }, jobs: { type: 'string' } }); }
-  catch (e) { if (e instanceof UsageError) usage(e.message); throw e; }
+  try {
+    r = parse(argv, {
+      out: { type: 'string' },
+      'no-execute': { type: 'boolean' },
+      'source-label': { type: 'string' },
+      timeout: { type: 'string' },
+      jobs: { type: 'string' },
+    });
+  } catch (e) {
+    if (e instanceof UsageError) usage(e.message);
+    throw e;
+  }
   if (r.help) usage();
   const v = r.values;
-  const o = { out: resolvePath(v.out ?? path.join(REPO, 'site')), execute: !v['no-execute'], timeout: v.timeout ?? '900', jobs: v.jobs ?? '1',
-    notebooks: r.positionals.map(resolvePath), sourceLabel: v['source-label'] ?? null };
+  const o = {
+    out: resolvePath(v.out ?? path.join(REPO, 'site')),
+    execute: !v['no-execute'],
+    timeout: v.timeout ?? '900',
+    jobs: v.jobs ?? '1',
+    notebooks: r.positionals.map(resolvePath),
+    sourceLabel: v['source-label'] ?? null,
+  };
   if (!/^\d+$/.test(o.timeout) || !/^\d+$/.test(o.jobs)) usage('--timeout and --jobs take whole numbers');
   o.site = o.notebooks.length === 0; // the whole book: also write index.html and prev/next links
   if (o.site) {
     const dir = path.join(REPO, 'notebooks');
-    o.notebooks = fs.readdirSync(dir).filter(f => f.endsWith('.ipynb')).sort().map(f => path.join(dir, f));
+    o.notebooks = fs
+      .readdirSync(dir)
+      .filter(f => f.endsWith('.ipynb'))
+      .sort()
+      .map(f => path.join(dir, f));
   }
   for (const nb of o.notebooks) {
     if (!nb.endsWith('.ipynb') || !fs.existsSync(nb)) usage(`${nb}: not an existing .ipynb file`);
@@ -64,7 +84,8 @@ function parseArgs(argv) {
   const names = o.notebooks.map(f => path.basename(f));
   const dupes = names.filter((n, i) => names.indexOf(n) !== i);
   if (dupes.length) usage(`two notebooks are named ${dupes[0]}; their pages would overwrite each other`);
-  if (o.sourceLabel !== null && o.notebooks.length !== 1) usage('--source-label names the one notebook exported; give exactly one notebook');
+  if (o.sourceLabel !== null && o.notebooks.length !== 1)
+    usage('--source-label names the one notebook exported; give exactly one notebook');
   return o;
 }
 
@@ -97,10 +118,16 @@ function execute(notebooks, o, python) {
   let ok = true;
   for (const outDir of [...new Set(runs.map(r => r.outDir))]) {
     const batch = runs.filter(r => r.outDir === outDir).map(r => r.run);
-    const r = spawnSync(python, [path.join(__dirname, '..', 'notebooks', 'run_notebooks.py'), ...batch, '--out', outDir, '--timeout', o.timeout, '--jobs', o.jobs],
-      { cwd: REPO, env: jupyterEnv(), stdio: 'inherit' });
+    const r = spawnSync(
+      python,
+      [path.join(__dirname, '..', 'notebooks', 'run_notebooks.py'), ...batch, '--out', outDir, '--timeout', o.timeout, '--jobs', o.jobs],
+      { cwd: REPO, env: jupyterEnv(), stdio: 'inherit' },
+    );
     if (r.status !== 0) ok = false;
-    if (r.status === 2 || r.status === null) { console.error('html: the notebook runner could not start; see above.'); process.exit(2); }
+    if (r.status === 2 || r.status === null) {
+      console.error('html: the notebook runner could not start; see above.');
+      process.exit(2);
+    }
   }
   return { executed: runs.map(r => path.join(r.outDir, path.basename(r.run))), ok };
 }
@@ -111,9 +138,13 @@ function describeNotebook(nb, name) {
   for (const c of nb.cells) {
     if (c.cell_type !== 'markdown') continue;
     const m = /^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$/m.exec(src(c.source));
-    if (m) { title = plainTitle(m[1]); break; }
+    if (m) {
+      title = plainTitle(m[1]);
+      break;
+    }
   }
-  let setupLine = null, error = null;
+  let setupLine = null,
+    error = null;
   nb.cells.forEach((c, i) => {
     for (const out of c.outputs || []) {
       if (!setupLine && out.output_type === 'stream' && out.name === 'stdout') setupLine = (SETUP_LINE.exec(src(out.text)) || [null])[0];
@@ -135,7 +166,9 @@ function prepareMath(nb) {
       if (!d) continue;
       if (d['text/markdown']) d['text/markdown'] = extractMath(src(d['text/markdown']), store);
       if (d['text/latex'] && !d['text/html']) {
-        const tex = src(d['text/latex']).trim().replace(/^\$\$?([\s\S]*?)\$\$?$/, '$1');
+        const tex = src(d['text/latex'])
+          .trim()
+          .replace(/^\$\$?([\s\S]*?)\$\$?$/, '$1');
         d['text/html'] = `<div class="aelab-latex">AELABMATH${store.push({ tex, display: true, source: tex }) - 1}Z</div>`;
       }
     }
@@ -169,7 +202,6 @@ function dropUnusedPlotly(nb) {
   return dropped;
 }
 
-
 const PAGE_CSS = `
 .aelab-banner{font:13px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;background:#f4f6f9;border:1px solid #d5dbe3;border-radius:6px;padding:8px 12px;margin:12px auto 4px;max-width:1100px}
 .aelab-banner code{font-size:12px;background:#e8ecf1;padding:1px 4px;border-radius:3px}
@@ -183,38 +215,61 @@ function banner(info, rel, exportedAt, site) {
   const run = info.setupLine
     ? `Outputs produced by: <code class="aelab-setup-line">${escapeHtml(info.setupLine)}</code>`
     : '<span class="aelab-error">No setup line found: the notebook did not run <code>ae.setup()</code>, so its backend, versions and seed are unknown.</span>';
-  const err = info.error ? `<div class="aelab-error">Execution stopped with an error in cell ${info.error.cell} (${escapeHtml(info.error.text.slice(0, 200))}); later outputs are missing.</div>` : '';
-  return `<div class="aelab-banner" id="aelab-banner"><div><b>${escapeHtml(info.title)}</b> · <code>${escapeHtml(rel)}</code> · exported ${exportedAt}` +
-    `${site ? ' · <a href="index.html">contents</a>' : ''}</div><div>${run}</div>${err}</div>`;
+  const err = info.error
+    ? `<div class="aelab-error">Execution stopped with an error in cell ${info.error.cell} (${escapeHtml(info.error.text.slice(0, 200))}); later outputs are missing.</div>`
+    : '';
+  return (
+    `<div class="aelab-banner" id="aelab-banner"><div><b>${escapeHtml(info.title)}</b> · <code>${escapeHtml(rel)}</code> · exported ${exportedAt}` +
+    `${site ? ' · <a href="index.html">contents</a>' : ''}</div><div>${run}</div>${err}</div>`
+  );
 }
 
 /** Finishes nbconvert's page: math, KaTeX CSS, banner, navigation, and the offline/size checks. */
 function finishPage(html, { store, info, rel, exportedAt, site, prev, next, name }) {
   const problems = [];
-  html = insertMath(html, store, (m, err) => console.warn(`html: ${name}: LaTeX error in ${JSON.stringify(m.source.slice(0, 60))}: ${err}`));
+  html = insertMath(html, store, (m, err) =>
+    console.warn(`html: ${name}: LaTeX error in ${JSON.stringify(m.source.slice(0, 60))}: ${err}`),
+  );
   const head = `<style type="text/css">${katexCss()}</style>\n<style type="text/css">${PAGE_CSS}</style>`;
-  const nav = site ? `<nav class="aelab-nav"><span>${prev ? `← <a href="${prev.file}">${escapeHtml(prev.title)}</a>` : ''}</span>` +
-    `<a href="index.html">contents</a><span>${next ? `<a href="${next.file}">${escapeHtml(next.title)}</a> →` : ''}</span></nav>` : '';
-  for (const [marker, text] of [['<!-- aelab:head -->', head], ['<!-- aelab:banner -->', banner(info, rel, exportedAt, site)], ['<!-- aelab:footer -->', nav]]) {
+  const nav = site
+    ? `<nav class="aelab-nav"><span>${prev ? `← <a href="${prev.file}">${escapeHtml(prev.title)}</a>` : ''}</span>` +
+      `<a href="index.html">contents</a><span>${next ? `<a href="${next.file}">${escapeHtml(next.title)}</a> →` : ''}</span></nav>`
+    : '';
+  for (const [marker, text] of [
+    ['<!-- aelab:head -->', head],
+    ['<!-- aelab:banner -->', banner(info, rel, exportedAt, site)],
+    ['<!-- aelab:footer -->', nav],
+  ]) {
     if (!html.includes(marker)) throw new Error(`the nbconvert template did not produce ${marker}; is scripts/html/template/aelab intact?`);
     html = html.replace(marker, () => text);
   }
-  const remote = html.match(/<(?:script|link|img|iframe|source|video|audio)\b[^>]*\s(?:src|href)\s*=\s*["']?(?:https?:)?\/\/[^"'\s>]*/gi) || [];
+  const remote =
+    html.match(/<(?:script|link|img|iframe|source|video|audio)\b[^>]*\s(?:src|href)\s*=\s*["']?(?:https?:)?\/\/[^"'\s>]*/gi) || [];
   if (remote.length) problems.push(`loads from the network: ${remote.slice(0, 3).join(' | ')}`);
   const plotlyCopies = (html.match(/\* plotly\.js v\d/g) || []).length;
   if (plotlyCopies > 1) problems.push(`embeds plotly.js ${plotlyCopies} times (expected once, from the setup cell)`);
-  if (html.includes('class="aelab-plot"') && plotlyCopies === 0) problems.push('has plots but no plotly.js: the setup cell must run ae.setup() (which embeds it)');
+  if (html.includes('class="aelab-plot"') && plotlyCopies === 0)
+    problems.push('has plots but no plotly.js: the setup cell must run ae.setup() (which embeds it)');
   if (Buffer.byteLength(html) > MAX_BYTES) problems.push(`is ${(Buffer.byteLength(html) / 1e6).toFixed(1)} MB, over the 8 MB limit`);
   return { html, problems };
 }
 
 function indexPage(pages, exportedAt) {
   const store = [];
-  const items = pages.map(p => {
-    const title = extractMath(escapeHtml(p.title), store);
-    return `<li><a href="${p.file}">${title}</a>${p.error ? ' <span class="aelab-error">(stopped with an error)</span>' : ''}</li>`;
-  }).join('\n');
-  const setupLines = [...new Set(pages.map(p => p.setupLine).filter(Boolean).map(l => l.replace(/ · \d{4}-\d\d-\d\d \d\d:\d\d UTC$/, '')))];
+  const items = pages
+    .map(p => {
+      const title = extractMath(escapeHtml(p.title), store);
+      return `<li><a href="${p.file}">${title}</a>${p.error ? ' <span class="aelab-error">(stopped with an error)</span>' : ''}</li>`;
+    })
+    .join('\n');
+  const setupLines = [
+    ...new Set(
+      pages
+        .map(p => p.setupLine)
+        .filter(Boolean)
+        .map(l => l.replace(/ · \d{4}-\d\d-\d\d \d\d:\d\d UTC$/, '')),
+    ),
+  ];
   const body = `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Adversarial Examples Lab — notebooks</title>
@@ -238,7 +293,8 @@ ${items}
 function main() {
   const o = parseArgs(process.argv.slice(2));
   const python = findPython();
-  let executed = o.notebooks, allRan = true;
+  let executed = o.notebooks,
+    allRan = true;
   if (o.execute) ({ executed, ok: allRan } = execute(o.notebooks, o, python));
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'aelab-html-'));
   const exportedAt = new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
@@ -253,20 +309,52 @@ function main() {
       dropUnusedPlotly(nb);
       // The notebooks' own nav cell links to .ipynb files; pages get the site's prev/next bar instead.
       nb.cells = nb.cells.filter(c => !((c.metadata && c.metadata.tags) || []).includes('nav'));
-      for (const id of fixCellIds(nb)) console.warn(`html: ${name}: cell id ${JSON.stringify(id)} is not valid nbformat 4.5 (letters, digits, - and _ only); exported with it fixed, fix the notebook too`);
+      for (const id of fixCellIds(nb))
+        console.warn(
+          `html: ${name}: cell id ${JSON.stringify(id)} is not valid nbformat 4.5 (letters, digits, - and _ only); exported with it fixed, fix the notebook too`,
+        );
       nb.metadata = { ...nb.metadata, title: info.title };
       fs.writeFileSync(path.join(tmp, `${name}.ipynb`), JSON.stringify(nb));
       const orig = o.notebooks[k];
-      pages.push({ name, file: `${name}.html`, title: info.title, info, store, setupLine: info.setupLine, error: info.error,
-        rel: o.sourceLabel ?? (insideProject(orig) ? path.relative(REPO, orig) : orig) });
+      pages.push({
+        name,
+        file: `${name}.html`,
+        title: info.title,
+        info,
+        store,
+        setupLine: info.setupLine,
+        error: info.error,
+        rel: o.sourceLabel ?? (insideProject(orig) ? path.relative(REPO, orig) : orig),
+      });
     });
     let problems = 0;
     for (const p of pages.slice()) {
-      const r = spawnSync(python, ['-m', 'nbconvert', '--to', 'html', '--template', 'aelab',
-        `--TemplateExporter.extra_template_basedirs=${TEMPLATE_DIR}`, '--output-dir', tmp, path.join(tmp, `${p.name}.ipynb`)],
-      { cwd: tmp, env: jupyterEnv(), encoding: 'utf8' });
+      const r = spawnSync(
+        python,
+        [
+          '-m',
+          'nbconvert',
+          '--to',
+          'html',
+          '--template',
+          'aelab',
+          `--TemplateExporter.extra_template_basedirs=${TEMPLATE_DIR}`,
+          '--output-dir',
+          tmp,
+          path.join(tmp, `${p.name}.ipynb`),
+        ],
+        { cwd: tmp, env: jupyterEnv(), encoding: 'utf8' },
+      );
       if (r.status !== 0) {
-        console.error(`html: nbconvert failed on ${p.rel}:\n${r.stderr.split('\n').filter(l => /ERROR|Error:/.test(l)).slice(0, 5).join('\n') || r.stderr.slice(-2000)}`);
+        console.error(
+          `html: nbconvert failed on ${p.rel}:\n${
+            r.stderr
+              .split('\n')
+              .filter(l => /ERROR|Error:/.test(l))
+              .slice(0, 5)
+              .join('\n') || r.stderr.slice(-2000)
+          }`,
+        );
         pages.splice(pages.indexOf(p), 1);
         problems++;
       }
@@ -275,13 +363,22 @@ function main() {
     pages.forEach((p, i) => {
       const raw = fs.readFileSync(path.join(tmp, p.file), 'utf8');
       const { html, problems: issues } = finishPage(raw, {
-        ...p, exportedAt, site: o.site, prev: o.site ? pages[i - 1] : null, next: o.site ? pages[i + 1] : null,
+        ...p,
+        exportedAt,
+        site: o.site,
+        prev: o.site ? pages[i - 1] : null,
+        next: o.site ? pages[i + 1] : null,
       });
       const dest = path.join(o.out, p.file);
       fs.writeFileSync(dest, html);
-      console.log(`html: wrote ${path.relative(process.cwd(), dest) || dest} (${(Buffer.byteLength(html) / 1e6).toFixed(2)} MB, ${p.store.length} math)` +
-        `${p.error ? ` — execution stopped at cell ${p.error.cell}` : ''}`);
-      for (const issue of issues) { console.error(`html: ${p.file} ${issue}`); problems++; }
+      console.log(
+        `html: wrote ${path.relative(process.cwd(), dest) || dest} (${(Buffer.byteLength(html) / 1e6).toFixed(2)} MB, ${p.store.length} math)` +
+          `${p.error ? ` — execution stopped at cell ${p.error.cell}` : ''}`,
+      );
+      for (const issue of issues) {
+        console.error(`html: ${p.file} ${issue}`);
+        problems++;
+      }
     });
     if (o.site) {
       fs.writeFileSync(path.join(o.out, 'index.html'), indexPage(pages, exportedAt));
@@ -296,7 +393,12 @@ function main() {
 }
 
 if (require.main === module) {
-  try { main(); } catch (e) { console.error(`html: ${e.message}`); process.exit(1); }
+  try {
+    main();
+  } catch (e) {
+    console.error(`html: ${e.message}`);
+    process.exit(1);
+  }
 }
 
 module.exports = { describeNotebook, prepareMath, dropUnusedPlotly, fixCellIds, finishPage, indexPage };

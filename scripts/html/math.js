@@ -21,8 +21,12 @@ function extractMath(text, store) {
   const out = [];
   // Fenced code blocks are copied untouched.
   const lines = text.replace(/\r\n?/g, '\n').split('\n');
-  let fence = null, prose = [];
-  const flush = () => { if (prose.length) out.push(extractFromProse(prose.join('\n'), store)); prose = []; };
+  let fence = null,
+    prose = [];
+  const flush = () => {
+    if (prose.length) out.push(extractFromProse(prose.join('\n'), store));
+    prose = [];
+  };
   for (const line of lines) {
     if (fence) {
       out.push(line);
@@ -31,7 +35,11 @@ function extractMath(text, store) {
       continue;
     }
     const open = /^ {0,3}(`{3,}|~{3,})/.exec(line);
-    if (open) { flush(); fence = open[1]; out.push(line); } else prose.push(line);
+    if (open) {
+      flush();
+      fence = open[1];
+      out.push(line);
+    } else prose.push(line);
   }
   flush();
   // out interleaves whole-line pieces; rejoin with newlines.
@@ -43,15 +51,23 @@ function extractFromProse(text, store) {
   const spans = [];
   text = text.replace(/(`+)([\s\S]*?[^`])\1(?!`)/g, m => `AELABCODE${spans.push(m) - 1}Z`);
   const blocks = text.split(MATHSPLIT);
-  let start = null, end = null, last = null, braces = 0;
+  let start = null,
+    end = null,
+    last = null,
+    braces = 0;
   const take = (i, j) => {
     const source = blocks.slice(i, j + 1).join('');
     const opener = blocks[i];
-    let tex = source, display = true;
+    let tex = source,
+      display = true;
     if (opener === '$$') tex = source.slice(2, -2);
-    else if (opener === '$') { tex = source.slice(1, -1); display = false; }
-    else if (opener === '\\\\(') { tex = source.slice(3, -3); display = false; }
-    else if (opener === '\\\\[') tex = source.slice(3, -3);
+    else if (opener === '$') {
+      tex = source.slice(1, -1);
+      display = false;
+    } else if (opener === '\\\\(') {
+      tex = source.slice(3, -3);
+      display = false;
+    } else if (opener === '\\\\[') tex = source.slice(3, -3);
     tex = tex.replace(/AELABCODE(\d+)Z/g, (_, k) => spans[+k]);
     blocks[i] = `AELABMATH${store.push({ tex, display, source: source.replace(/AELABCODE(\d+)Z/g, (_, k) => spans[+k]) }) - 1}Z`;
     for (let k = i + 1; k <= j; k++) blocks[k] = '';
@@ -61,15 +77,30 @@ function extractFromProse(text, store) {
     if (start !== null) {
       if (block === end) {
         if (braces) last = i;
-        else { take(start, i); start = end = last = null; }
-      } else if (/\n.*\n/.test(block)) { // a blank line ends a paragraph, and unclosed math
+        else {
+          take(start, i);
+          start = end = last = null;
+        }
+      } else if (/\n.*\n/.test(block)) {
+        // a blank line ends a paragraph, and unclosed math
         if (last) take(start, last);
-        start = end = last = null; braces = 0;
+        start = end = last = null;
+        braces = 0;
       } else if (block === '{') braces++;
       else if (block === '}' && braces) braces--;
-    } else if (block === '$' || block === '$$') { start = i; end = block; braces = 0; }
-    else if (block === '\\\\(' || block === '\\\\[') { start = i; end = block.endsWith('(') ? '\\\\)' : '\\\\]'; braces = 0; }
-    else if (block.slice(1, 6) === 'begin') { start = i; end = '\\end' + block.slice(6); braces = 0; }
+    } else if (block === '$' || block === '$$') {
+      start = i;
+      end = block;
+      braces = 0;
+    } else if (block === '\\\\(' || block === '\\\\[') {
+      start = i;
+      end = block.endsWith('(') ? '\\\\)' : '\\\\]';
+      braces = 0;
+    } else if (block.slice(1, 6) === 'begin') {
+      start = i;
+      end = '\\end' + block.slice(6);
+      braces = 0;
+    }
   }
   if (last) take(start, last);
   return blocks.join('').replace(/AELABCODE(\d+)Z/g, (_, k) => spans[+k]);
@@ -97,14 +128,21 @@ function renderMath({ tex, display }, onError = () => {}) {
  */
 function insertMath(html, store, onError) {
   const rendered = store.map(m => renderMath(m, err => onError && onError(m, err)));
-  const slug = i => store[i].tex.replace(/\\[a-zA-Z]+/g, s => s.slice(1)).replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '');
+  const slug = i =>
+    store[i].tex
+      .replace(/\\[a-zA-Z]+/g, s => s.slice(1))
+      .replace(/[^A-Za-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '');
   html = html.replace(/<[^>]*AELABMATH\d+Z[^>]*>/g, tag => tag.replace(PLACEHOLDER, (_, i) => slug(+i)));
   return html.replace(PLACEHOLDER, (m, i) => rendered[+i] ?? m);
 }
 
 /** Plain text of markdown `text` with math delimiters kept as written (for titles). */
 function plainTitle(text) {
-  return text.replace(/[*_`]/g, '').replace(/\\([\\$])/g, '$1').trim();
+  return text
+    .replace(/[*_`]/g, '')
+    .replace(/\\([\\$])/g, '$1')
+    .trim();
 }
 
 let cssCache = null;

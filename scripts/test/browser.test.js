@@ -27,7 +27,8 @@ const { extractMath } = require('../html/math');
 
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const SHOTS = path.join(REPO, 'out', 'screenshots');
-const noChromium = fs.existsSync(CHROMIUM) ? false
+const noChromium = fs.existsSync(CHROMIUM)
+  ? false
   : `chromium not found at ${CHROMIUM} (fix: sudo apt-get install chromium, or set CHROMIUM_PATH)`;
 
 let chromium, context, userDir, site, build;
@@ -36,9 +37,18 @@ async function launch() {
   ({ chromium } = require('playwright-core'));
   userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'aelab-chromium-'));
   return chromium.launchPersistentContext(userDir, {
-    executablePath: CHROMIUM, headless: true, viewport: { width: 1200, height: 900 },
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1200, height: 900 },
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 
@@ -52,8 +62,12 @@ async function openPage(url, allowed) {
     log.outside.push(u);
     return route.abort();
   });
-  page.on('requestfailed', r => { if (allowed(r.url())) log.failed.push(`${r.url()} (${r.failure()?.errorText})`); });
-  page.on('console', m => { if (m.type() === 'error') log.consoleErrors.push(m.text()); });
+  page.on('requestfailed', r => {
+    if (allowed(r.url())) log.failed.push(`${r.url()} (${r.failure()?.errorText})`);
+  });
+  page.on('console', m => {
+    if (m.type() === 'error') log.consoleErrors.push(m.text());
+  });
   page.on('pageerror', e => log.consoleErrors.push(`uncaught: ${e.message}`));
   await page.goto(url, { waitUntil: 'load', timeout: 180000 }); // generous: CI machines may be busy
   return { page, log };
@@ -61,19 +75,25 @@ async function openPage(url, allowed) {
 
 /** Waits until every plot container is drawn or shows the "library not loaded" message. */
 function plotsSettled(page, timeout = 120000) {
-  return page.waitForFunction(() => [...document.querySelectorAll('.aelab-plot')]
-    .every(el => el.querySelector('.main-svg') || el.querySelector('.aelab-plot-missing')), null, { timeout });
+  return page.waitForFunction(
+    () =>
+      [...document.querySelectorAll('.aelab-plot')].every(el => el.querySelector('.main-svg') || el.querySelector('.aelab-plot-missing')),
+    null,
+    { timeout },
+  );
 }
 
 /** Per plot: drawn?, number of data traces, number of drawn trace elements. */
 function plotState(page) {
-  return page.$$eval('.aelab-plot', els => els.map(el => ({
-    id: el.id,
-    drawn: !!el.querySelector('.main-svg'),
-    missing: !!el.querySelector('.aelab-plot-missing'),
-    traces: (el._fullData || []).length,
-    drawnTraces: el.querySelectorAll('.scatterlayer .trace, .heatmaplayer .hm, .barlayer .trace').length,
-  })));
+  return page.$$eval('.aelab-plot', els =>
+    els.map(el => ({
+      id: el.id,
+      drawn: !!el.querySelector('.main-svg'),
+      missing: !!el.querySelector('.aelab-plot-missing'),
+      traces: (el._fullData || []).length,
+      drawnTraces: el.querySelectorAll('.scatterlayer .trace, .heatmaplayer .hm, .barlayer .trace').length,
+    })),
+  );
 }
 
 /**
@@ -81,7 +101,9 @@ function plotState(page) {
  * page was made from (out/executed/, written by scripts/html/export.js), else from notebooks/.
  */
 function expectations(name) {
-  const file = [path.join(REPO, 'out', 'executed', `${name}.ipynb`), path.join(REPO, 'notebooks', `${name}.ipynb`)].find(f => fs.existsSync(f));
+  const file = [path.join(REPO, 'out', 'executed', `${name}.ipynb`), path.join(REPO, 'notebooks', `${name}.ipynb`)].find(f =>
+    fs.existsSync(f),
+  );
   if (!file) return null;
   const nb = JSON.parse(fs.readFileSync(file, 'utf8'));
   const store = [];
@@ -119,12 +141,16 @@ after(async () => {
 });
 
 // With AELAB_SITE_DIR the pages come from elsewhere (npm test: JupyterLab's menu), nothing to build.
-if (!process.env.AELAB_SITE_DIR) test('the site builds: every notebook executes and exports', { skip: noChromium }, () => {
-  assert.equal(build.status, 0, `scripts/html/export.js failed (exit ${build.status}):\n${build.stdout}\n${build.stderr}`);
-});
+if (!process.env.AELAB_SITE_DIR)
+  test('the site builds: every notebook executes and exports', { skip: noChromium }, () => {
+    assert.equal(build.status, 0, `scripts/html/export.js failed (exit ${build.status}):\n${build.stdout}\n${build.stderr}`);
+  });
 
 test('every exported page works offline and shows its plots, math, tables and banner', { skip: noChromium }, async t => {
-  const pages = fs.readdirSync(site).filter(f => f.endsWith('.html') && f !== 'index.html').sort();
+  const pages = fs
+    .readdirSync(site)
+    .filter(f => f.endsWith('.html') && f !== 'index.html')
+    .sort();
   assert.ok(pages.length > 0, `no exported pages in ${site}`);
   for (const file of pages) {
     await t.test(file, async () => {
@@ -143,9 +169,12 @@ test('every exported page works offline and shows its plots, math, tables and ba
           return (root.textContent.match(/\$\$[\s\S]+?\$\$|\$[^\s$][^$\n]*\$/g) || []).slice(0, 5);
         });
         const banner = await page.$eval('.aelab-banner', e => e.textContent).catch(() => null);
-        const paper = await page.$$eval('.aelab-paper-vs-ours', ts => ts.map(t => ({
-          rows: t.querySelectorAll('tbody tr').length, header: [...t.querySelectorAll('th')].map(th => th.textContent),
-        })));
+        const paper = await page.$$eval('.aelab-paper-vs-ours', ts =>
+          ts.map(t => ({
+            rows: t.querySelectorAll('tbody tr').length,
+            header: [...t.querySelectorAll('th')].map(th => th.textContent),
+          })),
+        );
         await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
 
         assert.deepEqual(log.outside, [], 'requests outside file:// (blocked)');
@@ -169,7 +198,9 @@ test('every exported page works offline and shows its plots, math, tables and ba
             }
           }
         }
-      } finally { await page.close(); }
+      } finally {
+        await page.close();
+      }
     });
   }
 });
@@ -185,16 +216,25 @@ test('sliders switch frames in the exported gallery', { skip: noChromium }, asyn
       if (!el) return null;
       const before = JSON.stringify(el.data[0].z);
       const last = el.layout.sliders[0].steps.slice(-1)[0].args[0][0];
-      await /** @type {any} */ (window).Plotly.animate(el, [last], { mode: 'immediate', frame: { duration: 0, redraw: true }, transition: { duration: 0 } });
+      await /** @type {any} */ (window).Plotly.animate(el, [last], {
+        mode: 'immediate',
+        frame: { duration: 0, redraw: true },
+        transition: { duration: 0 },
+      });
       const frame = el._transitionData._frames.find(f => f.name === last);
-      return { changed: JSON.stringify(el.data[0].z) !== before, matchesFrame: JSON.stringify(el.data[0].z) === JSON.stringify(frame.data[0].z) };
+      return {
+        changed: JSON.stringify(el.data[0].z) !== before,
+        matchesFrame: JSON.stringify(el.data[0].z) === JSON.stringify(frame.data[0].z),
+      };
     });
     assert.ok(r, 'the gallery has a slider figure');
     assert.deepEqual(r, { changed: true, matchesFrame: true });
-  } finally { await page.close(); }
+  } finally {
+    await page.close();
+  }
 });
 
-test('moving the ε explorer\'s slider in 07 changes the images and the bars drawn', { skip: noChromium }, async t => {
+test("moving the ε explorer's slider in 07 changes the images and the bars drawn", { skip: noChromium }, async t => {
   const file = path.join(site, '07-beyond-fgsm.html');
   if (!fs.existsSync(file)) return t.skip('no 07-beyond-fgsm.html in the site');
   const { page } = await openPage(`file://${file}`, u => u.startsWith('file://') || u.startsWith('data:'));
@@ -203,43 +243,61 @@ test('moving the ε explorer\'s slider in 07 changes the images and the bars dra
     const plot = page.locator('.js-plotly-plot').filter({ hasText: 'ε explorer' }).first();
     await plot.locator('.slider-container').first().waitFor();
     await plot.scrollIntoViewIfNeeded();
-    const state = () => plot.evaluate(gd => ({
-      active: gd.layout.sliders[0].active,
-      label: (gd.querySelector('.slider-container text.slider-label') || {}).textContent,
-      images: [...gd.querySelectorAll('g.hm image')].map(i => i.getAttribute('href') || i.getAttribute('xlink:href')),
-      bars: [...gd.querySelectorAll('g.trace.bars path')].map(p => p.getAttribute('d')).join('|'),
-    }));
+    const state = () =>
+      plot.evaluate(gd => ({
+        active: gd.layout.sliders[0].active,
+        label: (gd.querySelector('.slider-container text.slider-label') || {}).textContent,
+        images: [...gd.querySelectorAll('g.hm image')].map(i => i.getAttribute('href') || i.getAttribute('xlink:href')),
+        bars: [...gd.querySelectorAll('g.trace.bars path')].map(p => p.getAttribute('d')).join('|'),
+      }));
     const before = await state();
     assert.ok(before.images.length > 0, 'the explorer draws its digits as heatmap images');
     const box = await plot.locator('.slider-rail-touch-rect').first().boundingBox();
     await page.mouse.click(box.x + 3, box.y + box.height / 2);
-    await page.waitForFunction(() => {
-      const gd = /** @type {any[]} */ ([...document.querySelectorAll('.js-plotly-plot')]).find(e => e.layout && e.layout.sliders && /ε explorer/.test(e.textContent));
-      return gd && gd.layout.sliders[0].active === 0;
-    }, null, { timeout: 20000 });
+    await page.waitForFunction(
+      () => {
+        const gd = /** @type {any[]} */ ([...document.querySelectorAll('.js-plotly-plot')]).find(
+          e => e.layout && e.layout.sliders && /ε explorer/.test(e.textContent),
+        );
+        return gd && gd.layout.sliders[0].active === 0;
+      },
+      null,
+      { timeout: 20000 },
+    );
     await page.waitForTimeout(500);
     const after = await state();
     assert.notEqual(before.active, 0, 'the explorer does not start at the first ε');
     assert.notEqual(after.label, before.label, 'the slider label shows the new ε');
     assert.equal(after.images.length, before.images.length);
-    assert.ok(after.images.every((h, i) => h !== before.images[i]), 'every adversarial image and perturbation is redrawn');
+    assert.ok(
+      after.images.every((h, i) => h !== before.images[i]),
+      'every adversarial image and perturbation is redrawn',
+    );
     assert.notEqual(after.bars, before.bars, 'the class-probability bars are redrawn');
     await page.screenshot({ path: path.join(SHOTS, '07-explorer-after-slide.png') });
-  } finally { await page.close(); }
+  } finally {
+    await page.close();
+  }
 });
 
 // Pages exported one by one (JupyterLab's menu, as `npm test` checks them) have no index; the index
 // of the whole book is checked when this file builds the site itself or is pointed at `npm run html`'s.
 const hasIndex = !process.env.AELAB_SITE_DIR || fs.existsSync(path.resolve(REPO, process.env.AELAB_SITE_DIR, 'index.html'));
-if (hasIndex) test('the index lists every page, in order, and loads nothing from outside', { skip: noChromium }, async () => {
-  const index = path.join(site, 'index.html');
-  const { page, log } = await openPage(`file://${index}`, u => u.startsWith('file://') || u.startsWith('data:'));
-  try {
-    const links = await page.$$eval('.aelab-contents a', as => as.map(a => a.getAttribute('href')));
-    const pages = fs.readdirSync(site).filter(f => f.endsWith('.html') && f !== 'index.html').sort();
-    assert.deepEqual(links, pages);
-    assert.deepEqual(log.outside, []);
-    assert.deepEqual(log.consoleErrors, []);
-    await page.screenshot({ path: path.join(SHOTS, 'index.png'), fullPage: true });
-  } finally { await page.close(); }
-});
+if (hasIndex)
+  test('the index lists every page, in order, and loads nothing from outside', { skip: noChromium }, async () => {
+    const index = path.join(site, 'index.html');
+    const { page, log } = await openPage(`file://${index}`, u => u.startsWith('file://') || u.startsWith('data:'));
+    try {
+      const links = await page.$$eval('.aelab-contents a', as => as.map(a => a.getAttribute('href')));
+      const pages = fs
+        .readdirSync(site)
+        .filter(f => f.endsWith('.html') && f !== 'index.html')
+        .sort();
+      assert.deepEqual(links, pages);
+      assert.deepEqual(log.outside, []);
+      assert.deepEqual(log.consoleErrors, []);
+      await page.screenshot({ path: path.join(SHOTS, 'index.png'), fullPage: true });
+    } finally {
+      await page.close();
+    }
+  });

@@ -8,7 +8,13 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const {
-  KERNELSPEC, notebookProblems, normalizeNotebook, serializeNotebook, textProblems, findNotebooks, splitLines,
+  KERNELSPEC,
+  notebookProblems,
+  normalizeNotebook,
+  serializeNotebook,
+  textProblems,
+  findNotebooks,
+  splitLines,
 } = require('../notebooks/check');
 const { REPO } = require('../env/paths');
 
@@ -18,7 +24,14 @@ function goodNotebook() {
     cells: [
       { cell_type: 'markdown', id: 'intro', metadata: {}, source: '# Title\n\nSome text.' },
       { cell_type: 'code', id: 'setup', metadata: { tags: ['setup'] }, execution_count: null, outputs: [], source: 'const x = 1;\nx + 1' },
-      { cell_type: 'code', id: 'ex', metadata: { nbgrader: { grade: false, solution: true }, editable: true, deletable: false }, execution_count: null, outputs: [], source: '' },
+      {
+        cell_type: 'code',
+        id: 'ex',
+        metadata: { nbgrader: { grade: false, solution: true }, editable: true, deletable: false },
+        execution_count: null,
+        outputs: [],
+        source: '',
+      },
     ],
     metadata: { kernelspec: { ...KERNELSPEC }, language_info: { name: 'typescript' } },
     nbformat: 4,
@@ -34,7 +47,10 @@ function problemsAfter(change) {
 
 test('every notebook in the repository follows the output policy', () => {
   const files = findNotebooks([REPO]);
-  assert.ok(files.some(f => f.endsWith(path.join('notebooks', '00-getting-started.ipynb'))), `notebooks found: ${files}`);
+  assert.ok(
+    files.some(f => f.endsWith(path.join('notebooks', '00-getting-started.ipynb'))),
+    `notebooks found: ${files}`,
+  );
   for (const f of files) assert.deepStrictEqual(textProblems(fs.readFileSync(f, 'utf8')), [], path.relative(REPO, f));
 });
 
@@ -54,37 +70,72 @@ test('outputs and execution counts are reported with the cell number', () => {
 });
 
 test('notebook metadata other than kernelspec and language_info is reported', () => {
-  const p = problemsAfter(nb => { nb.metadata.widgets = {}; nb.metadata.toc = {}; });
-  assert.deepStrictEqual(p.map(s => s.match(/"(\w+)"/)[1]), ['widgets', 'toc']);
+  const p = problemsAfter(nb => {
+    nb.metadata.widgets = {};
+    nb.metadata.toc = {};
+  });
+  assert.deepStrictEqual(
+    p.map(s => s.match(/"(\w+)"/)[1]),
+    ['widgets', 'toc'],
+  );
 });
 
 test('a volatile language_info (versions, mimetype) is reported', () => {
-  const p = problemsAfter(nb => { nb.metadata.language_info = { name: 'typescript', version: '5.4.5', mimetype: 'text/typescript' }; });
+  const p = problemsAfter(nb => {
+    nb.metadata.language_info = { name: 'typescript', version: '5.4.5', mimetype: 'text/typescript' };
+  });
   assert.strictEqual(p.length, 1);
   assert.match(p[0], /^language_info has .*version/);
 });
 
 test('a wrong or missing kernelspec is reported', () => {
-  assert.match(problemsAfter(nb => { nb.metadata.kernelspec = { name: 'python3', display_name: 'Python 3', language: 'python' }; })[0],
-    /kernelspec name is "python3", expected "aelab-ts"/);
-  assert.match(problemsAfter(nb => { nb.metadata.kernelspec.display_name = 'tslab'; })[0], /kernelspec is .*expected/);
-  assert.match(problemsAfter(nb => { delete nb.metadata.kernelspec; })[0], /has no kernelspec/);
+  assert.match(
+    problemsAfter(nb => {
+      nb.metadata.kernelspec = { name: 'python3', display_name: 'Python 3', language: 'python' };
+    })[0],
+    /kernelspec name is "python3", expected "aelab-ts"/,
+  );
+  assert.match(
+    problemsAfter(nb => {
+      nb.metadata.kernelspec.display_name = 'tslab';
+    })[0],
+    /kernelspec is .*expected/,
+  );
+  assert.match(
+    problemsAfter(nb => {
+      delete nb.metadata.kernelspec;
+    })[0],
+    /has no kernelspec/,
+  );
 });
 
 test('cell metadata other than nbgrader, tags, editable, deletable is reported', () => {
-  const p = problemsAfter(nb => { nb.cells[0].metadata.collapsed = false; nb.cells[2].metadata.execution = { 'iopub.status.idle': 'x' }; });
-  assert.deepStrictEqual(p.map(s => s.slice(0, s.indexOf(';'))), ['cell 1 (markdown) metadata has "collapsed"', 'cell 3 (code) metadata has "execution"']);
+  const p = problemsAfter(nb => {
+    nb.cells[0].metadata.collapsed = false;
+    nb.cells[2].metadata.execution = { 'iopub.status.idle': 'x' };
+  });
+  assert.deepStrictEqual(
+    p.map(s => s.slice(0, s.indexOf(';'))),
+    ['cell 1 (markdown) metadata has "collapsed"', 'cell 3 (code) metadata has "execution"'],
+  );
 });
 
 test('nbformat other than 4 is reported, and the cleaner refuses it', () => {
-  const p = problemsAfter(nb => { nb.nbformat = 3; });
+  const p = problemsAfter(nb => {
+    nb.nbformat = 3;
+  });
   assert.strictEqual(p.length, 1);
   assert.match(p[0], /is nbformat 3, expected 4/);
   assert.throws(() => normalizeNotebook({ ...goodNotebook(), nbformat: 3 }), /nbformat 3, expected 4/);
 });
 
 test('missing cell ids in nbformat 4.5 are reported', () => {
-  assert.match(problemsAfter(nb => { delete nb.cells[0].id; })[0], /cell 1 \(markdown\) has no "id"/);
+  assert.match(
+    problemsAfter(nb => {
+      delete nb.cells[0].id;
+    })[0],
+    /cell 1 \(markdown\) has no "id"/,
+  );
 });
 
 test('text that is valid but not in the normalized layout is reported; invalid JSON too', () => {
@@ -105,8 +156,14 @@ test('normalizing fixes every problem above, keeps allowed metadata and sources,
   assert.ok(notebookProblems(nb).length >= 5);
   const clean = normalizeNotebook(nb);
   assert.deepStrictEqual(notebookProblems(clean), []);
-  assert.deepStrictEqual(clean.cells.map(c => c.metadata), goodNotebook().cells.map(c => c.metadata));
-  assert.deepStrictEqual(clean.cells.map(c => c.source), goodNotebook().cells.map(c => c.source));
+  assert.deepStrictEqual(
+    clean.cells.map(c => c.metadata),
+    goodNotebook().cells.map(c => c.metadata),
+  );
+  assert.deepStrictEqual(
+    clean.cells.map(c => c.source),
+    goodNotebook().cells.map(c => c.source),
+  );
   const text = serializeNotebook(clean);
   assert.strictEqual(serializeNotebook(normalizeNotebook(JSON.parse(text))), text);
 });
@@ -114,7 +171,12 @@ test('normalizing fixes every problem above, keeps allowed metadata and sources,
 test('the stored layout: 1-space indent, sorted keys, sources as lists of lines, trailing newline', () => {
   const text = serializeNotebook(goodNotebook());
   assert.ok(text.endsWith('}\n'));
-  assert.ok(text.startsWith('{\n "cells": [\n  {\n   "cell_type": "markdown",\n   "id": "intro",\n   "metadata": {},\n   "source": [\n    "# Title\\n",'), text.slice(0, 200));
+  assert.ok(
+    text.startsWith(
+      '{\n "cells": [\n  {\n   "cell_type": "markdown",\n   "id": "intro",\n   "metadata": {},\n   "source": [\n    "# Title\\n",',
+    ),
+    text.slice(0, 200),
+  );
   const keys = Object.keys(JSON.parse(text));
   assert.deepStrictEqual(keys, ['cells', 'metadata', 'nbformat', 'nbformat_minor']);
   assert.deepStrictEqual(JSON.parse(text).cells[2].source, []);
@@ -130,11 +192,18 @@ test('line splitting matches Python str.splitlines(keepends=True)', () => {
 
 test('the stored layout is byte for byte what Jupyter (nbformat) writes', t => {
   const py = ['/usr/bin/python3', 'python3'].find(p => spawnSync(p, ['-c', 'import nbformat']).status === 0);
-  if (!py) { t.skip('no Python with nbformat here'); return; }
+  if (!py) {
+    t.skip('no Python with nbformat here');
+    return;
+  }
   const nb = goodNotebook();
   nb.cells[1].outputs = [
     { output_type: 'stream', name: 'stdout', text: 'one\ntwo\n' },
-    { output_type: 'display_data', metadata: {}, data: { 'text/html': '<b>x</b>\n<i>y</i>', 'image/png': 'iVBOR\nw0K', 'image/svg+xml': '<svg>\n</svg>' } },
+    {
+      output_type: 'display_data',
+      metadata: {},
+      data: { 'text/html': '<b>x</b>\n<i>y</i>', 'image/png': 'iVBOR\nw0K', 'image/svg+xml': '<svg>\n</svg>' },
+    },
   ];
   nb.cells[1].execution_count = 1;
   nb.cells[0].source = 'Ünïcode ✓ — "quotes" \\ back\tslash\n\u0001';
@@ -152,7 +221,11 @@ test('the command line fails naming the notebook and the problem, and the cleane
     nb.cells[1].outputs = [{ output_type: 'stream', name: 'stdout', text: '2\n' }];
     const file = path.join(dir, 'executed.ipynb');
     fs.writeFileSync(file, JSON.stringify(nb));
-    const node = (script, ...args) => spawnSync(process.execPath, [path.join(REPO, 'scripts', script), ...args], { encoding: 'utf8', env: { ...process.env, INIT_CWD: '' } });
+    const node = (script, ...args) =>
+      spawnSync(process.execPath, [path.join(REPO, 'scripts', script), ...args], {
+        encoding: 'utf8',
+        env: { ...process.env, INIT_CWD: '' },
+      });
     const bad = node('notebooks/check.js', dir);
     assert.strictEqual(bad.status, 1, bad.stdout + bad.stderr);
     assert.match(bad.stdout, /executed\.ipynb cell 2 \(code\) has 1 output/);

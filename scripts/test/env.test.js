@@ -9,7 +9,7 @@ const paths = require('../env/paths');
 const { kernelSpec, pageConfig } = require('../env/kernel');
 const setup = require('../env/setup');
 
-test('the kernelspec starts this checkout\'s tslab and says it has no debugger', () => {
+test("the kernelspec starts this checkout's tslab and says it has no debugger", () => {
   const k = kernelSpec();
   assert.equal(k.argv[0], path.join(paths.REPO, 'node_modules', '.bin', 'tslab'));
   assert.deepEqual(k.argv.slice(1), ['kernel', '--config-path', '{connection_file}']);
@@ -35,13 +35,24 @@ test('requirements.txt pins the tested JupyterLab, Notebook, nbconvert and plotl
   const req = fs.readFileSync(paths.REQUIREMENTS, 'utf8');
   for (const pin of ['jupyterlab==4.', 'notebook==7.', 'nbconvert==7.', 'plotly==']) assert.ok(req.includes(pin), pin);
   const lines = req.split('\n').filter(l => l.trim() && !l.startsWith('#'));
-  assert.deepEqual(lines.filter(l => !/^[\w.-]+==[\w.]+$/.test(l)), [], 'every requirement is pinned with ==');
+  assert.deepEqual(
+    lines.filter(l => !/^[\w.-]+==[\w.]+$/.test(l)),
+    [],
+    'every requirement is pinned with ==',
+  );
   assert.ok(fs.existsSync(path.join(paths.EXPORTER_PACKAGE, 'pyproject.toml')));
-  assert.match(fs.readFileSync(path.join(paths.EXPORTER_PACKAGE, 'pyproject.toml'), 'utf8'), /\[project\.entry-points\."nbconvert\.exporters"\]\s*\naelab = "aelab_nbconvert:AelabHTMLExporter"/);
+  assert.match(
+    fs.readFileSync(path.join(paths.EXPORTER_PACKAGE, 'pyproject.toml'), 'utf8'),
+    /\[project\.entry-points\."nbconvert\.exporters"\]\s*\naelab = "aelab_nbconvert:AelabHTMLExporter"/,
+  );
 });
 
 test('setup prints the Debian packages .ci/run installs for the .venv', () => {
   assert.deepEqual(setup.VENV_APT_PACKAGES, ['python3-venv']);
-  const r = require('child_process').spawnSync(process.execPath, [path.join(paths.REPO, 'scripts', 'env', 'setup.js'), '--print-apt-packages'], { encoding: 'utf8' });
+  const r = require('child_process').spawnSync(
+    process.execPath,
+    [path.join(paths.REPO, 'scripts', 'env', 'setup.js'), '--print-apt-packages'],
+    { encoding: 'utf8' },
+  );
   assert.equal(r.stdout.trim(), 'python3-venv');
 });

@@ -17,17 +17,26 @@ test('extractMath finds $…$, $$…$$ and \\begin…\\end, and leaves code and 
     'costs \\$5, \\begin{align}a&=b\\\\c&=d\\end{align} and {$\\{$}',
   ].join('\n');
   const out = extractMath(md, store);
-  assert.equal(out, [
-    'Inline AELABMATH0Z and `$notmath$` and AELABMATH1Z',
-    '',
-    '```ts',
-    'const price = $a$;',
-    '```',
-    'costs \\$5, AELABMATH2Z and {AELABMATH3Z}',
-  ].join('\n'));
-  assert.deepEqual(store.map(m => [m.tex, m.display]), [
-    ['x_i', false], ['\\eta = \\epsilon', true], ['\\begin{align}a&=b\\\\c&=d\\end{align}', true], ['\\{', false],
-  ]);
+  assert.equal(
+    out,
+    [
+      'Inline AELABMATH0Z and `$notmath$` and AELABMATH1Z',
+      '',
+      '```ts',
+      'const price = $a$;',
+      '```',
+      'costs \\$5, AELABMATH2Z and {AELABMATH3Z}',
+    ].join('\n'),
+  );
+  assert.deepEqual(
+    store.map(m => [m.tex, m.display]),
+    [
+      ['x_i', false],
+      ['\\eta = \\epsilon', true],
+      ['\\begin{align}a&=b\\\\c&=d\\end{align}', true],
+      ['\\{', false],
+    ],
+  );
 });
 
 test('math does not run across a blank line, and braces keep a $ inside the math', () => {
@@ -65,11 +74,19 @@ test('katexCss inlines every font as woff2 and refers to no file', () => {
 const nb = {
   cells: [
     { cell_type: 'markdown', source: ['# 05 · Title with $\\epsilon$\n', 'text'] },
-    { cell_type: 'code', source: 'await ae.setup()', outputs: [{ output_type: 'stream', name: 'stdout', text: ['aelab 0.1.0 · backend wasm · seed 42 · 2026-01-01 00:00 UTC\n'] }] },
-    { cell_type: 'code', source: 'x', outputs: [
-      { output_type: 'display_data', data: { 'text/latex': '$$a^2$$', 'text/plain': 'a^2' } },
-      { output_type: 'error', ename: 'Error', evalue: 'boom', traceback: [] },
-    ] },
+    {
+      cell_type: 'code',
+      source: 'await ae.setup()',
+      outputs: [{ output_type: 'stream', name: 'stdout', text: ['aelab 0.1.0 · backend wasm · seed 42 · 2026-01-01 00:00 UTC\n'] }],
+    },
+    {
+      cell_type: 'code',
+      source: 'x',
+      outputs: [
+        { output_type: 'display_data', data: { 'text/latex': '$$a^2$$', 'text/plain': 'a^2' } },
+        { output_type: 'error', ename: 'Error', evalue: 'boom', traceback: [] },
+      ],
+    },
   ],
 };
 
@@ -92,7 +109,16 @@ test('prepareMath covers markdown cells and turns LaTeX outputs into rendered HT
 test('finishPage fills the template markers and flags network loads, double plotly and size', () => {
   const page = body => `<html><head><!-- aelab:head --></head><body><!-- aelab:banner -->${body}<!-- aelab:footer --></body></html>`;
   const info = { title: 'T', setupLine: 'aelab 0.1.0 · backend wasm · seed 1', error: null };
-  const ctx = { store: [], info, rel: 'notebooks/t.ipynb', exportedAt: 'now', site: true, prev: null, next: { file: 'b.html', title: 'B' }, name: 't' };
+  const ctx = {
+    store: [],
+    info,
+    rel: 'notebooks/t.ipynb',
+    exportedAt: 'now',
+    site: true,
+    prev: null,
+    next: { file: 'b.html', title: 'B' },
+    name: 't',
+  };
   const ok = finishPage(page('<p>hi</p>'), ctx);
   assert.deepEqual(ok.problems, []);
   assert.match(ok.html, /class="aelab-setup-line">aelab 0\.1\.0 · backend wasm · seed 1</);
@@ -110,11 +136,17 @@ test('finishPage fills the template markers and flags network loads, double plot
 });
 
 test('indexPage lists pages in order with rendered math in titles', () => {
-  const html = indexPage([
-    { file: 'a.html', title: 'A with $x$', setupLine: 'aelab 1 · backend wasm · seed 1 · 2026-01-01 00:00 UTC', error: null },
-    { file: 'b.html', title: 'B', setupLine: null, error: { cell: 2 } },
-  ], 'now');
-  assert.deepEqual([...html.matchAll(/<li><a href="([^"]+)"/g)].map(m => m[1]), ['a.html', 'b.html']);
+  const html = indexPage(
+    [
+      { file: 'a.html', title: 'A with $x$', setupLine: 'aelab 1 · backend wasm · seed 1 · 2026-01-01 00:00 UTC', error: null },
+      { file: 'b.html', title: 'B', setupLine: null, error: { cell: 2 } },
+    ],
+    'now',
+  );
+  assert.deepEqual(
+    [...html.matchAll(/<li><a href="([^"]+)"/g)].map(m => m[1]),
+    ['a.html', 'b.html'],
+  );
   assert.match(html, /<li><a href="a\.html">A with <span class="katex">/);
   assert.match(html, /stopped with an error/);
   assert.match(html, /aelab 1 · backend wasm · seed 1<\/code>/, 'setup lines without their dates, deduplicated');
@@ -134,5 +166,8 @@ test('dropUnusedPlotly removes the embedded plotly.js only from pages without pl
 test('fixCellIds makes ids valid for nbformat 4.5 and reports the ones it changed', () => {
   const nb = { cells: [{ id: 'ex-4.1-prompt' }, { id: 'ok_id-2' }, { id: 'a b/c' }] };
   assert.deepEqual(fixCellIds(nb), ['ex-4.1-prompt', 'a b/c']);
-  assert.deepEqual(nb.cells.map(c => c.id), ['ex-4-1-prompt', 'ok_id-2', 'a-b-c']);
+  assert.deepEqual(
+    nb.cells.map(c => c.id),
+    ['ex-4-1-prompt', 'ok_id-2', 'a-b-c'],
+  );
 });

@@ -24,7 +24,8 @@ const PLOTLY_MIME = 'application/vnd.plotly.v1+json';
 /** Why the UI tests cannot run here, with the command that fixes it; false when they can. */
 function missing() {
   if (!fs.existsSync(CHROMIUM)) return `chromium not found at ${CHROMIUM} (fix: sudo apt-get install chromium, or set CHROMIUM_PATH)`;
-  if (!fs.existsSync(venvBin('jupyter-lab'))) return `JupyterLab is not installed in ${path.relative(REPO, venvBin(''))} (fix: npm run setup)`;
+  if (!fs.existsSync(venvBin('jupyter-lab')))
+    return `JupyterLab is not installed in ${path.relative(REPO, venvBin(''))} (fix: npm run setup)`;
   return false;
 }
 
@@ -32,7 +33,10 @@ function freePort() {
   return new Promise((resolve, reject) => {
     const s = net.createServer();
     s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => { const { port } = /** @type {import('net').AddressInfo} */ (s.address()); s.close(() => resolve(port)); });
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = /** @type {import('net').AddressInfo} */ (s.address());
+      s.close(() => resolve(port));
+    });
   });
 }
 
@@ -40,11 +44,16 @@ function request(method, url) {
   return new Promise(resolve => {
     const req = http.request(url, { method, timeout: 5000 }, res => {
       let body = '';
-      res.on('data', d => { body += d; });
+      res.on('data', d => {
+        body += d;
+      });
       res.on('end', () => resolve({ status: res.statusCode, body }));
     });
     req.on('error', () => resolve({ status: 0, body: '' }));
-    req.on('timeout', () => { req.destroy(); resolve({ status: 0, body: '' }); });
+    req.on('timeout', () => {
+      req.destroy();
+      resolve({ status: 0, body: '' });
+    });
     req.end();
   });
 }
@@ -60,20 +69,44 @@ async function startServer(app = 'lab', extraArgs = []) {
   const exe = venvBin(app === 'lab' ? 'jupyter-lab' : 'jupyter-notebook');
   // Its own layout and settings folders: a test never restores or changes the user's workspace.
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'aelab-jupyter-'));
-  const server = spawn(exe, ['--no-browser', '--ip=127.0.0.1', `--port=${port}`, '--ServerApp.port_retries=0',
-    `--IdentityProvider.token=${token}`, `--ServerApp.root_dir=${REPO}`,
-    `--${app === 'lab' ? 'LabApp' : 'JupyterNotebookApp'}.expose_app_in_browser=True`,
-    `--${app === 'lab' ? 'LabApp' : 'JupyterNotebookApp'}.workspaces_dir=${path.join(scratch, 'workspaces')}`,
-    `--${app === 'lab' ? 'LabApp' : 'JupyterNotebookApp'}.user_settings_dir=${path.join(scratch, 'settings')}`,
-    ...(process.getuid && process.getuid() === 0 ? ['--allow-root'] : []), ...extraArgs],
-  { cwd: REPO, env: jupyterEnv(), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const server = spawn(
+    exe,
+    [
+      '--no-browser',
+      '--ip=127.0.0.1',
+      `--port=${port}`,
+      '--ServerApp.port_retries=0',
+      `--IdentityProvider.token=${token}`,
+      `--ServerApp.root_dir=${REPO}`,
+      `--${app === 'lab' ? 'LabApp' : 'JupyterNotebookApp'}.expose_app_in_browser=True`,
+      `--${app === 'lab' ? 'LabApp' : 'JupyterNotebookApp'}.workspaces_dir=${path.join(scratch, 'workspaces')}`,
+      `--${app === 'lab' ? 'LabApp' : 'JupyterNotebookApp'}.user_settings_dir=${path.join(scratch, 'settings')}`,
+      ...(process.getuid && process.getuid() === 0 ? ['--allow-root'] : []),
+      ...extraArgs,
+    ],
+    { cwd: REPO, env: jupyterEnv(), stdio: ['ignore', 'pipe', 'pipe'], detached: true },
+  );
   // Its own process group, so its kernels go with it even if this test process is cut short.
-  const killGroup = sig => { try { process.kill(-server.pid, sig); } catch { /* gone */ } };
+  const killGroup = sig => {
+    try {
+      process.kill(-server.pid, sig);
+    } catch {
+      /* gone */
+    }
+  };
   process.once('exit', () => killGroup('SIGKILL'));
-  for (const sig of ['SIGTERM', 'SIGINT']) process.once(sig, () => { killGroup('SIGKILL'); process.exit(1); });
+  for (const sig of ['SIGTERM', 'SIGINT'])
+    process.once(sig, () => {
+      killGroup('SIGKILL');
+      process.exit(1);
+    });
   let log = '';
-  server.stdout.on('data', d => { log += d; });
-  server.stderr.on('data', d => { log += d; });
+  server.stdout.on('data', d => {
+    log += d;
+  });
+  server.stderr.on('data', d => {
+    log += d;
+  });
   const exited = new Promise(resolve => server.once('exit', resolve));
   for (let i = 0; ; i++) {
     if ((await request('GET', `${base}/api/status?token=${token}`)).status === 200) break;
@@ -84,13 +117,18 @@ async function startServer(app = 'lab', extraArgs = []) {
     await new Promise(r => setTimeout(r, 250));
   }
   return {
-    base, token,
+    base,
+    token,
     url: p => `${base}/${p}${p.includes('?') ? '&' : '?'}token=${token}`,
     log: () => log,
     async stop() {
       const sessions = await request('GET', `${base}/api/sessions?token=${token}`);
       let list = [];
-      try { list = JSON.parse(sessions.body); } catch { /* server gone */ }
+      try {
+        list = JSON.parse(sessions.body);
+      } catch {
+        /* server gone */
+      }
       for (const s of list) await request('DELETE', `${base}/api/sessions/${s.id}?token=${token}`);
       if (server.exitCode === null) killGroup('SIGTERM');
       const timer = setTimeout(() => killGroup('SIGKILL'), 10000);
@@ -106,11 +144,27 @@ async function launchBrowser() {
   const { chromium } = require('playwright-core');
   const userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'aelab-chromium-'));
   const context = await chromium.launchPersistentContext(userDir, {
-    executablePath: CHROMIUM, headless: true, viewport: { width: 1280, height: 1000 }, acceptDownloads: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1280, height: 1000 },
+    acceptDownloads: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
-  return { context, async close() { await context.close(); fs.rmSync(userDir, { recursive: true, force: true }); } };
+  return {
+    context,
+    async close() {
+      await context.close();
+      fs.rmSync(userDir, { recursive: true, force: true });
+    },
+  };
 }
 
 /**
@@ -126,10 +180,17 @@ async function openPage(context, url, base) {
     log.outside.push(u);
     return route.abort();
   });
-  page.on('console', m => { if (m.type() === 'error') log.consoleErrors.push(m.text().slice(0, 300)); });
+  page.on('console', m => {
+    if (m.type() === 'error') log.consoleErrors.push(m.text().slice(0, 300));
+  });
   // An uncaught error with the first frame of its stack (where it comes from); AELAB_UI_STACKS=1: all of it.
-  page.on('pageerror', e => log.consoleErrors.push(`uncaught: ${e.message} ${process.env.AELAB_UI_STACKS ? e.stack
-    : ((e.stack || '').split('\n').find(l => /^\s+at /.test(l)) || '').trim()}`));
+  page.on('pageerror', e =>
+    log.consoleErrors.push(
+      `uncaught: ${e.message} ${
+        process.env.AELAB_UI_STACKS ? e.stack : ((e.stack || '').split('\n').find(l => /^\s+at /.test(l)) || '').trim()
+      }`,
+    ),
+  );
   await page.goto(url, { waitUntil: 'load', timeout: 180000 });
   return { page, log };
 }
@@ -140,19 +201,26 @@ async function openPage(context, url, base) {
  */
 async function waitKernelIdle(page, timeout = 240000, name = null) {
   for (let i = 0; i < 2; i++) {
-    await page.waitForFunction(n => {
-      const app = /** @type {any} */ (window).jupyterapp;
-      const w = app && app.shell.currentWidget;
-      const k = w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel;
-      return !!(k && k.status === 'idle' && w.content && w.content.model && (!n || (w.context && w.context.path.endsWith(n))));
-    }, name, { timeout, polling: 250 });
+    await page.waitForFunction(
+      n => {
+        const app = /** @type {any} */ (window).jupyterapp;
+        const w = app && app.shell.currentWidget;
+        const k = w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel;
+        return !!(k && k.status === 'idle' && w.content && w.content.model && (!n || (w.context && w.context.path.endsWith(n))));
+      },
+      name,
+      { timeout, polling: 250 },
+    );
     if (i === 0) await page.waitForTimeout(1000);
   }
 }
 
 /** Clicks a top menu (e.g. 'Run') and then an item by its label (a RegExp or exact text), via submenus in `path`. */
 async function menu(page, top, ...items) {
-  await page.locator('.lm-MenuBar-itemLabel', { hasText: new RegExp(`^${top}$`) }).first().click();
+  await page
+    .locator('.lm-MenuBar-itemLabel', { hasText: new RegExp(`^${top}$`) })
+    .first()
+    .click();
   for (const item of items) {
     const label = item instanceof RegExp ? item : new RegExp(`^${item.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
     await page.locator('.lm-Menu:visible .lm-Menu-itemLabel', { hasText: label }).last().click();
@@ -170,7 +238,9 @@ async function countDisplayUpdates(page) {
     k.iopubMessage.connect((_, msg) => {
       if (msg.header.msg_type === 'update_display_data') {
         const id = msg.content.transient && msg.content.transient.display_id;
-        /** @type {any} */ (window).__aelabUpdates[id] = (/** @type {any} */ (window).__aelabUpdates[id] || 0) + 1;
+        /** @type {any} */
+        const w = window;
+        w.__aelabUpdates[id] = (w.__aelabUpdates[id] || 0) + 1;
       }
     });
   });
@@ -180,15 +250,22 @@ const displayUpdates = page => page.evaluate(() => /** @type {any} */ (window)._
 /** Waits until no code cell is running or queued and the kernel is idle (after Run All). */
 async function waitRunFinished(page, timeout) {
   await page.waitForTimeout(1000);
-  await page.waitForFunction(() => {
-    const w = /** @type {any} */ (window).jupyterapp.shell.currentWidget;
-    const k = w.sessionContext.session && w.sessionContext.session.kernel;
-    const cells = [...w.content.model.cells];
-    const busy = cells.some(c => c.type === 'code' && c.executionState === 'running');
-    if (busy || !k || k.status !== 'idle') { /** @type {any} */ (window).__aelabIdleSince = 0; return false; }
-    /** @type {any} */ (window).__aelabIdleSince = /** @type {any} */ (window).__aelabIdleSince || Date.now();
-    return Date.now() - /** @type {any} */ (window).__aelabIdleSince > 1500;
-  }, null, { timeout, polling: 500 });
+  await page.waitForFunction(
+    () => {
+      const w = /** @type {any} */ (window).jupyterapp.shell.currentWidget;
+      const k = w.sessionContext.session && w.sessionContext.session.kernel;
+      const cells = [...w.content.model.cells];
+      const busy = cells.some(c => c.type === 'code' && c.executionState === 'running');
+      if (busy || !k || k.status !== 'idle') {
+        /** @type {any} */ (window).__aelabIdleSince = 0;
+        return false;
+      }
+      /** @type {any} */ (window).__aelabIdleSince = /** @type {any} */ (window).__aelabIdleSince || Date.now();
+      return Date.now() - /** @type {any} */ (window).__aelabIdleSince > 1500;
+    },
+    null,
+    { timeout, polling: 500 },
+  );
 }
 
 /**
@@ -205,14 +282,22 @@ function modelSummary(page) {
       for (let j = 0; j < c.outputs.length; j++) outputs.push(c.outputs.get(j).toJSON());
       out.push({
         index: i,
-        first: (c.sharedModel.getSource().split('\n').find(l => l.trim()) || '').slice(0, 80),
+        first: (
+          c.sharedModel
+            .getSource()
+            .split('\n')
+            .find(l => l.trim()) || ''
+        ).slice(0, 80),
         count: c.executionCount,
         trusted: c.trusted,
-        errors: outputs.filter(o => o.output_type === 'error' || (o.output_type === 'stream' && o.name === 'stderr'))
+        errors: outputs
+          .filter(o => o.output_type === 'error' || (o.output_type === 'stream' && o.name === 'stderr'))
           .map(o => (o.output_type === 'error' ? `${o.ename}: ${o.evalue}` : [].concat(o.text).join('')).slice(0, 600)),
         plots: outputs.filter(o => o.data && o.data[mime]).length,
         progress: outputs.filter(o => o.data && /class="aelab-progress"/.test([].concat(o.data['text/html'] || '').join(''))).length,
-        placeholders: outputs.filter(o => o.data && !o.data[mime] && /aelab-plot-placeholder/.test([].concat(o.data['text/html'] || '').join(''))).length,
+        placeholders: outputs.filter(
+          o => o.data && !o.data[mime] && /aelab-plot-placeholder/.test([].concat(o.data['text/html'] || '').join('')),
+        ).length,
       });
     });
     return out;
@@ -237,35 +322,70 @@ async function checkPlotsDrawn(page, cells, timeout = 60000, reopened = false) {
     }, c.index);
     let images = 0;
     if (reopened) {
-      images = await page.waitForFunction(([i, want]) => {
-        const cell = /** @type {any} */ (window).jupyterapp.shell.currentWidget.content.widgets[i];
-        if (!cell || !cell.node.isConnected) return false;
-        cell.node.scrollIntoView({ block: 'center' });
-        const outs = [...cell.node.querySelectorAll('.jp-RenderedPlotly')];
-        const shown = outs.filter(o => o.querySelector('.main-svg') || [...o.querySelectorAll('img.plot-img')].some(im => im.style.display !== 'none' && im.naturalWidth > 0));
-        return shown.length >= want ? shown.length : false;
-      }, [c.index, c.plots], { timeout, polling: 250 }).then(h => h.jsonValue()).catch(() => 0);
+      images = await page
+        .waitForFunction(
+          ([i, want]) => {
+            const cell = /** @type {any} */ (window).jupyterapp.shell.currentWidget.content.widgets[i];
+            if (!cell || !cell.node.isConnected) return false;
+            cell.node.scrollIntoView({ block: 'center' });
+            const outs = [...cell.node.querySelectorAll('.jp-RenderedPlotly')];
+            const shown = outs.filter(
+              o =>
+                o.querySelector('.main-svg') ||
+                [...o.querySelectorAll('img.plot-img')].some(im => im.style.display !== 'none' && im.naturalWidth > 0),
+            );
+            return shown.length >= want ? shown.length : false;
+          },
+          [c.index, c.plots],
+          { timeout, polling: 250 },
+        )
+        .then(h => h.jsonValue())
+        .catch(() => 0);
       await page.evaluate(i => {
         const cell = /** @type {any} */ (window).jupyterapp.shell.currentWidget.content.widgets[i];
         for (const im of cell.node.querySelectorAll('.jp-RenderedPlotly img.plot-img')) im.dispatchEvent(new MouseEvent('mouseenter'));
       }, c.index);
     }
-    const r = await page.waitForFunction(([i, want]) => {
-      const nb = /** @type {any} */ (window).jupyterapp.shell.currentWidget.content;
-      const cell = nb.widgets[i];
-      if (!cell || !cell.node.isConnected) return false;
-      cell.node.scrollIntoView({ block: 'center' });
-      const plots = [...cell.node.querySelectorAll('.jp-OutputArea-output.js-plotly-plot, .jp-OutputArea-output .js-plotly-plot')];
-      const drawn = plots.filter(p => p.querySelector('.main-svg') && (p._fullData || []).length > 0);
-      if (drawn.length < want) return false;
-      return { drawn: drawn.length, traces: drawn.map(p => p.querySelectorAll('.scatterlayer .trace, .heatmaplayer .hm, .barlayer .trace, .imagelayer image').length) };
-    }, [c.index, c.plots], { timeout, polling: 250 }).then(h => h.jsonValue()).catch(() => null);
+    const r = await page
+      .waitForFunction(
+        ([i, want]) => {
+          const nb = /** @type {any} */ (window).jupyterapp.shell.currentWidget.content;
+          const cell = nb.widgets[i];
+          if (!cell || !cell.node.isConnected) return false;
+          cell.node.scrollIntoView({ block: 'center' });
+          const plots = [...cell.node.querySelectorAll('.jp-OutputArea-output.js-plotly-plot, .jp-OutputArea-output .js-plotly-plot')];
+          const drawn = plots.filter(p => p.querySelector('.main-svg') && (p._fullData || []).length > 0);
+          if (drawn.length < want) return false;
+          return {
+            drawn: drawn.length,
+            traces: drawn.map(
+              p => p.querySelectorAll('.scatterlayer .trace, .heatmaplayer .hm, .barlayer .trace, .imagelayer image').length,
+            ),
+          };
+        },
+        [c.index, c.plots],
+        { timeout, polling: 250 },
+      )
+      .then(h => h.jsonValue())
+      .catch(() => null);
     results.push({ index: c.index, first: c.first, want: c.plots, drawn: r ? r.drawn : 0, traces: r ? r.traces : [], images });
   }
   return results;
 }
 
 module.exports = {
-  CHROMIUM, PLOTLY_MIME, missing, startServer, launchBrowser, openPage, waitKernelIdle, menu,
-  countDisplayUpdates, displayUpdates, waitRunFinished, modelSummary, checkPlotsDrawn, request,
+  CHROMIUM,
+  PLOTLY_MIME,
+  missing,
+  startServer,
+  launchBrowser,
+  openPage,
+  waitKernelIdle,
+  menu,
+  countDisplayUpdates,
+  displayUpdates,
+  waitRunFinished,
+  modelSummary,
+  checkPlotsDrawn,
+  request,
 };

@@ -41,8 +41,14 @@ const CELL_TIMEOUT_MS = 20 * 60 * 1000; // a whole notebook's Run All
 const NB7_NOTEBOOK = '90-plot-gallery.ipynb';
 const skip = ui.missing();
 
-const allNotebooks = fs.readdirSync(path.join(REPO, 'notebooks')).filter(f => f.endsWith('.ipynb')).sort();
-const wanted = (process.env.AELAB_LAB_NOTEBOOKS || '').split(/\s+/).filter(Boolean).map(f => path.basename(f));
+const allNotebooks = fs
+  .readdirSync(path.join(REPO, 'notebooks'))
+  .filter(f => f.endsWith('.ipynb'))
+  .sort();
+const wanted = (process.env.AELAB_LAB_NOTEBOOKS || '')
+  .split(/\s+/)
+  .filter(Boolean)
+  .map(f => path.basename(f));
 for (const w of wanted) if (!allNotebooks.includes(w)) throw new Error(`AELAB_LAB_NOTEBOOKS: no notebooks/${w}`);
 const notebooks = wanted.length ? wanted : allNotebooks;
 
@@ -72,7 +78,8 @@ const IGNORED_CONSOLE = [/Failed to load resource: net::ERR_FAILED/];
  * plugin it has no schema for and throws. It happens with any kernel and any notebook, also with
  * the debugger extension enabled, so it says nothing about ours; only this exact error is let through.
  */
-const NB7_OWN_ERROR = /^uncaught: Cannot read properties of undefined \(reading 'schema'\) (TypeError: [^\n]*\n\s*)?at \S*\/static\/notebook\/notebook_core\.[0-9a-f]+\.js/;
+const NB7_OWN_ERROR =
+  /^uncaught: Cannot read properties of undefined \(reading 'schema'\) (TypeError: [^\n]*\n\s*)?at \S*\/static\/notebook\/notebook_core\.[0-9a-f]+\.js/;
 
 async function closeAll(page) {
   await page.evaluate(() => /** @type {any} */ (window).jupyterapp.commands.execute('application:close-all')).catch(() => {});
@@ -87,15 +94,23 @@ async function checkHandIn(page, name, saved) {
   const copy = path.join(RUN_DIR, `handin-${name}`);
   fs.writeFileSync(copy, JSON.stringify(nb, null, 1));
   await page.goto(server.url(`lab/tree/${rel(copy)}`), { timeout: 180000 });
-  await page.waitForFunction(n => {
-    const w = /** @type {any} */ (window).jupyterapp && /** @type {any} */ (window).jupyterapp.shell.currentWidget;
-    return w && w.context && w.context.path.endsWith(n) && w.content.model && w.content.model.cells.length > 0;
-  }, `handin-${name}`, { timeout: 180000 });
+  await page.waitForFunction(
+    n => {
+      const w = /** @type {any} */ (window).jupyterapp && /** @type {any} */ (window).jupyterapp.shell.currentWidget;
+      return w && w.context && w.context.path.endsWith(n) && w.content.model && w.content.model.cells.length > 0;
+    },
+    `handin-${name}`,
+    { timeout: 180000 },
+  );
   await page.waitForTimeout(1000);
   const cells = await ui.modelSummary(page);
   const withOutputs = cells.filter(c => c.plots > 0);
   // (JupyterLab counts a cell without outputs as trusted: nothing in it could run.)
-  assert.deepEqual(withOutputs.filter(c => c.trusted).map(c => c.index + 1), [], 'the hand-in copy opens untrusted: cells with plots that are trusted');
+  assert.deepEqual(
+    withOutputs.filter(c => c.trusted).map(c => c.index + 1),
+    [],
+    'the hand-in copy opens untrusted: cells with plots that are trusted',
+  );
   const drawn = await ui.checkPlotsDrawn(page, cells, 60000, true);
   for (const d of drawn) {
     assert.equal(d.images, d.want, `hand-in ${name}, cell ${d.index + 1} (${d.first}): ${d.images} of ${d.want} plots shown on opening`);
@@ -109,111 +124,158 @@ async function checkHandIn(page, name, saved) {
 
 /** 07's ε explorer: a click on the slider's first step redraws the images and bars. */
 async function checkExplorer(page, cells) {
-  const idx = await page.evaluate(() => [.../** @type {any} */ (window).jupyterapp.shell.currentWidget.content.model.cells]
-    .findIndex(c => c.type === 'code' && /epsilonExplorer|explorer/i.test(c.sharedModel.getSource())));
+  const idx = await page.evaluate(() =>
+    [.../** @type {any} */ (window).jupyterapp.shell.currentWidget.content.model.cells].findIndex(
+      c => c.type === 'code' && /epsilonExplorer|explorer/i.test(c.sharedModel.getSource()),
+    ),
+  );
   assert.ok(idx >= 0, 'notebook 07 has an ε explorer cell');
   await page.evaluate(async i => /** @type {any} */ (window).jupyterapp.shell.currentWidget.content.scrollToItem(i, 'center'), idx);
   const plot = page.locator('.jp-Cell .js-plotly-plot').filter({ hasText: 'ε explorer' }).first();
   await plot.locator('.slider-container').first().waitFor({ timeout: 60000 });
   await plot.scrollIntoViewIfNeeded();
-  const state = () => plot.evaluate(gd => ({
-    active: gd.layout.sliders[0].active,
-    label: (gd.querySelector('.slider-container text.slider-label') || {}).textContent,
-    images: [...gd.querySelectorAll('g.hm image')].map(i => i.getAttribute('href') || i.getAttribute('xlink:href')),
-    bars: [...gd.querySelectorAll('g.trace.bars path')].map(p => p.getAttribute('d')).join('|'),
-  }));
+  const state = () =>
+    plot.evaluate(gd => ({
+      active: gd.layout.sliders[0].active,
+      label: (gd.querySelector('.slider-container text.slider-label') || {}).textContent,
+      images: [...gd.querySelectorAll('g.hm image')].map(i => i.getAttribute('href') || i.getAttribute('xlink:href')),
+      bars: [...gd.querySelectorAll('g.trace.bars path')].map(p => p.getAttribute('d')).join('|'),
+    }));
   const before = await state();
   assert.ok(before.images.length > 0, 'the explorer draws its digits as heatmap images');
   assert.notEqual(before.active, 0, 'the explorer does not start at the first ε');
   const box = await plot.locator('.slider-rail-touch-rect').first().boundingBox();
   await page.mouse.click(box.x + 3, box.y + box.height / 2);
-  await plot.evaluate(gd => new Promise((resolve, reject) => {
-    const t0 = Date.now();
-    (function poll() { if (gd.layout.sliders[0].active === 0) resolve(); else if (Date.now() - t0 > 20000) reject(new Error('slider did not move')); else setTimeout(poll, 100); })();
-  }));
+  await plot.evaluate(
+    gd =>
+      new Promise((resolve, reject) => {
+        const t0 = Date.now();
+        (function poll() {
+          if (gd.layout.sliders[0].active === 0) resolve();
+          else if (Date.now() - t0 > 20000) reject(new Error('slider did not move'));
+          else setTimeout(poll, 100);
+        })();
+      }),
+  );
   await page.waitForTimeout(500);
   const after = await state();
   assert.notEqual(after.label, before.label, 'the slider label shows the new ε');
   assert.equal(after.images.length, before.images.length);
-  assert.ok(after.images.every((h, i) => h !== before.images[i]), 'every adversarial image and perturbation is redrawn');
+  assert.ok(
+    after.images.every((h, i) => h !== before.images[i]),
+    'every adversarial image and perturbation is redrawn',
+  );
   assert.notEqual(after.bars, before.bars, 'the class-probability bars are redrawn');
   await page.screenshot({ path: path.join(SHOTS, 'lab-07-explorer-after-slide.png') });
   void cells;
 }
 
 for (const name of notebooks) {
-  test(`JupyterLab: ${name}: Run All, plots, progress, save, menu export, untrusted reopen`, { skip, timeout: CELL_TIMEOUT_MS + 600000 }, async () => {
-    const copy = path.join(RUN_DIR, name);
-    fs.copyFileSync(path.join(REPO, 'notebooks', name), copy);
-    const { page, log } = await ui.openPage(browser.context, server.url(`lab/tree/${rel(copy)}`), server.base);
-    try {
-      await ui.waitKernelIdle(page, 240000, name);
-      const kernelName = await page.evaluate(() => {
-        const session = /** @type {any} */ (window).jupyterapp.shell.currentWidget.sessionContext.session;
-        return session && session.kernel ? session.kernel.name : null;
-      });
-      assert.equal(kernelName, 'aelab-ts', 'the notebook opens with the project kernel');
-      await ui.countDisplayUpdates(page);
-      const t0 = Date.now();
-      await ui.menu(page, 'Run', 'Run All Cells');
-      await ui.waitRunFinished(page, CELL_TIMEOUT_MS);
-      const seconds = (Date.now() - t0) / 1000;
-      const cells = await ui.modelSummary(page);
-      console.log(`# ${name}: Run All in ${seconds.toFixed(1)} s, ${cells.length} code cells, ${cells.reduce((s, c) => s + c.plots, 0)} plots`);
+  test(
+    `JupyterLab: ${name}: Run All, plots, progress, save, menu export, untrusted reopen`,
+    { skip, timeout: CELL_TIMEOUT_MS + 600000 },
+    async () => {
+      const copy = path.join(RUN_DIR, name);
+      fs.copyFileSync(path.join(REPO, 'notebooks', name), copy);
+      const { page, log } = await ui.openPage(browser.context, server.url(`lab/tree/${rel(copy)}`), server.base);
+      try {
+        await ui.waitKernelIdle(page, 240000, name);
+        const kernelName = await page.evaluate(() => {
+          const session = /** @type {any} */ (window).jupyterapp.shell.currentWidget.sessionContext.session;
+          return session && session.kernel ? session.kernel.name : null;
+        });
+        assert.equal(kernelName, 'aelab-ts', 'the notebook opens with the project kernel');
+        await ui.countDisplayUpdates(page);
+        const t0 = Date.now();
+        await ui.menu(page, 'Run', 'Run All Cells');
+        await ui.waitRunFinished(page, CELL_TIMEOUT_MS);
+        const seconds = (Date.now() - t0) / 1000;
+        const cells = await ui.modelSummary(page);
+        console.log(
+          `# ${name}: Run All in ${seconds.toFixed(1)} s, ${cells.length} code cells, ${cells.reduce((s, c) => s + c.plots, 0)} plots`,
+        );
 
-      const notRun = cells.filter(c => c.count === null || c.count === undefined);
-      const failed = cells.filter(c => c.errors.length);
-      assert.deepEqual(failed.map(c => `cell ${c.index + 1} (${c.first}): ${c.errors.join(' | ')}`), [], 'cells with an error');
-      assert.deepEqual(notRun.map(c => `cell ${c.index + 1} (${c.first})`), [], 'code cells that did not run');
-      const code = fs.readFileSync(copy, 'utf8');
-      if (/ae\.show\(/.test(code)) assert.ok(cells.some(c => c.plots > 0), 'the notebook calls ae.show but no plot output is in the model');
-      const drawn = await ui.checkPlotsDrawn(page, cells);
-      for (const d of drawn) {
-        assert.equal(d.drawn, d.want, `cell ${d.index + 1} (${d.first}): ${d.drawn} of ${d.want} plots drawn`);
-        assert.ok(d.traces.every(n => n > 0), `cell ${d.index + 1}: a plot has no drawn data traces (${d.traces})`);
+        const notRun = cells.filter(c => c.count === null || c.count === undefined);
+        const failed = cells.filter(c => c.errors.length);
+        assert.deepEqual(
+          failed.map(c => `cell ${c.index + 1} (${c.first}): ${c.errors.join(' | ')}`),
+          [],
+          'cells with an error',
+        );
+        assert.deepEqual(
+          notRun.map(c => `cell ${c.index + 1} (${c.first})`),
+          [],
+          'code cells that did not run',
+        );
+        const code = fs.readFileSync(copy, 'utf8');
+        if (/ae\.show\(/.test(code))
+          assert.ok(
+            cells.some(c => c.plots > 0),
+            'the notebook calls ae.show but no plot output is in the model',
+          );
+        const drawn = await ui.checkPlotsDrawn(page, cells);
+        for (const d of drawn) {
+          assert.equal(d.drawn, d.want, `cell ${d.index + 1} (${d.first}): ${d.drawn} of ${d.want} plots drawn`);
+          assert.ok(
+            d.traces.every(n => n > 0),
+            `cell ${d.index + 1}: a plot has no drawn data traces (${d.traces})`,
+          );
+        }
+        assert.deepEqual(
+          cells.filter(c => c.placeholders).map(c => c.index + 1),
+          [],
+          'plots without the plotly MIME type (placeholder HTML only)',
+        );
+
+        // A cell that shows training progress (ae.createProgress, or a reporter given to ae.train;
+        // the gallery always has one): its one display must have been updated in place.
+        if (/createProgress\(|reporter\s*:/.test(code) || cells.some(c => c.progress > 0)) {
+          const updates = await ui.displayUpdates(page);
+          const most = Math.max(0, ...Object.values(updates));
+          assert.ok(
+            most >= 2,
+            `a training cell updates its progress display in place (update_display_data per display: ${JSON.stringify(updates)})`,
+          );
+          const prog = cells.filter(c => c.progress > 0);
+          assert.ok(
+            prog.length > 0 && prog.every(c => c.progress === 1),
+            `one progress output per training cell: ${JSON.stringify(prog.map(c => [c.index + 1, c.progress]))}`,
+          );
+        }
+        if (name.startsWith('07-')) await checkExplorer(page, cells);
+
+        await ui.menu(page, 'File', 'Save Notebook');
+        await page.waitForFunction(() => !(/** @type {any} */ (window).jupyterapp.shell.currentWidget.context.model.dirty), null, {
+          timeout: 120000,
+        });
+        fs.copyFileSync(copy, path.join(EXECUTED_DIR, name));
+
+        // JupyterLab may download in the page or in a new tab: take whichever comes first.
+        const download = Promise.race([
+          page.waitForEvent('download', { timeout: 300000 }),
+          browser.context.waitForEvent('page', { timeout: 300000 }).then(p => p.waitForEvent('download', { timeout: 300000 })),
+        ]);
+        download.catch(() => {}); // awaited below; a failed menu click must not leave it unhandled
+        await ui.menu(page, 'File', 'Save and Export Notebook As', 'Aelab');
+        const dl = await download;
+        const exported = path.join(EXPORT_DIR, name.replace(/\.ipynb$/, '.html'));
+        await dl.saveAs(exported);
+        assert.equal(path.extname(dl.suggestedFilename()), '.html');
+        const html = fs.readFileSync(exported, 'utf8');
+        assert.match(html, /<div class="aelab-banner"/, 'the menu export is our offline page (banner)');
+        await page.screenshot({ path: path.join(SHOTS, `lab-${name.replace(/\.ipynb$/, '')}.png`) });
+        await closeAll(page);
+
+        if (cells.some(c => c.plots > 0)) await checkHandIn(page, name, copy);
+        const consoleErrors = log.consoleErrors.filter(e => !IGNORED_CONSOLE.some(r => r.test(e)));
+        assert.deepEqual(consoleErrors, [], 'browser console errors');
+        assert.deepEqual(log.outside, [], 'requests outside the local server (blocked)');
+      } finally {
+        await closeAll(page);
+        await page.close();
       }
-      assert.deepEqual(cells.filter(c => c.placeholders).map(c => c.index + 1), [], 'plots without the plotly MIME type (placeholder HTML only)');
-
-      // A cell that shows training progress (ae.createProgress, or a reporter given to ae.train;
-      // the gallery always has one): its one display must have been updated in place.
-      if (/createProgress\(|reporter\s*:/.test(code) || cells.some(c => c.progress > 0)) {
-        const updates = await ui.displayUpdates(page);
-        const most = Math.max(0, ...Object.values(updates));
-        assert.ok(most >= 2, `a training cell updates its progress display in place (update_display_data per display: ${JSON.stringify(updates)})`);
-        const prog = cells.filter(c => c.progress > 0);
-        assert.ok(prog.length > 0 && prog.every(c => c.progress === 1), `one progress output per training cell: ${JSON.stringify(prog.map(c => [c.index + 1, c.progress]))}`);
-      }
-      if (name.startsWith('07-')) await checkExplorer(page, cells);
-
-      await ui.menu(page, 'File', 'Save Notebook');
-      await page.waitForFunction(() => !/** @type {any} */ (window).jupyterapp.shell.currentWidget.context.model.dirty, null, { timeout: 120000 });
-      fs.copyFileSync(copy, path.join(EXECUTED_DIR, name));
-
-      // JupyterLab may download in the page or in a new tab: take whichever comes first.
-      const download = Promise.race([
-        page.waitForEvent('download', { timeout: 300000 }),
-        browser.context.waitForEvent('page', { timeout: 300000 }).then(p => p.waitForEvent('download', { timeout: 300000 })),
-      ]);
-      download.catch(() => {}); // awaited below; a failed menu click must not leave it unhandled
-      await ui.menu(page, 'File', 'Save and Export Notebook As', 'Aelab');
-      const dl = await download;
-      const exported = path.join(EXPORT_DIR, name.replace(/\.ipynb$/, '.html'));
-      await dl.saveAs(exported);
-      assert.equal(path.extname(dl.suggestedFilename()), '.html');
-      const html = fs.readFileSync(exported, 'utf8');
-      assert.match(html, /<div class="aelab-banner"/, 'the menu export is our offline page (banner)');
-      await page.screenshot({ path: path.join(SHOTS, `lab-${name.replace(/\.ipynb$/, '')}.png`) });
-      await closeAll(page);
-
-      if (cells.some(c => c.plots > 0)) await checkHandIn(page, name, copy);
-      const consoleErrors = log.consoleErrors.filter(e => !IGNORED_CONSOLE.some(r => r.test(e)));
-      assert.deepEqual(consoleErrors, [], 'browser console errors');
-      assert.deepEqual(log.outside, [], 'requests outside the local server (blocked)');
-    } finally {
-      await closeAll(page);
-      await page.close();
-    }
-  });
+    },
+  );
 }
 
 test(`Notebook 7: ${NB7_NOTEBOOK}: Run All Cells through its menu draws every plot`, { skip, timeout: CELL_TIMEOUT_MS }, async () => {
@@ -226,11 +288,23 @@ test(`Notebook 7: ${NB7_NOTEBOOK}: Run All Cells through its menu draws every pl
     await ui.menu(page, 'Run', 'Run All Cells');
     await ui.waitRunFinished(page, CELL_TIMEOUT_MS);
     const cells = await ui.modelSummary(page);
-    assert.deepEqual(cells.filter(c => c.errors.length).map(c => `cell ${c.index + 1}: ${c.errors}`), [], 'cells with an error');
-    assert.ok(cells.some(c => c.plots > 0), 'plots in the model');
-    for (const d of await ui.checkPlotsDrawn(page, cells)) assert.equal(d.drawn, d.want, `cell ${d.index + 1} (${d.first}): ${d.drawn} of ${d.want} plots drawn`);
+    assert.deepEqual(
+      cells.filter(c => c.errors.length).map(c => `cell ${c.index + 1}: ${c.errors}`),
+      [],
+      'cells with an error',
+    );
+    assert.ok(
+      cells.some(c => c.plots > 0),
+      'plots in the model',
+    );
+    for (const d of await ui.checkPlotsDrawn(page, cells))
+      assert.equal(d.drawn, d.want, `cell ${d.index + 1} (${d.first}): ${d.drawn} of ${d.want} plots drawn`);
     await page.screenshot({ path: path.join(SHOTS, 'notebook7.png') });
-    assert.deepEqual(log.consoleErrors.filter(e => !IGNORED_CONSOLE.some(r => r.test(e)) && !NB7_OWN_ERROR.test(e)), [], 'browser console errors');
+    assert.deepEqual(
+      log.consoleErrors.filter(e => !IGNORED_CONSOLE.some(r => r.test(e)) && !NB7_OWN_ERROR.test(e)),
+      [],
+      'browser console errors',
+    );
   } finally {
     await page.close();
     await nb7.stop();
@@ -251,38 +325,70 @@ test('`jupyter nbconvert --to aelab` gives the page of `npm run html -- --no-exe
   const { jupyterEnv, venvBin } = require('../env/paths');
   const tmp = fs.mkdtempSync(path.join(require('os').tmpdir(), 'aelab-nbconvert-'));
   try {
-    const a = spawnSync(venvBin('jupyter'), ['nbconvert', '--to', 'aelab', '--output-dir', path.join(tmp, 'a'), saved], { cwd: REPO, env: jupyterEnv(), encoding: 'utf8' });
+    const a = spawnSync(venvBin('jupyter'), ['nbconvert', '--to', 'aelab', '--output-dir', path.join(tmp, 'a'), saved], {
+      cwd: REPO,
+      env: jupyterEnv(),
+      encoding: 'utf8',
+    });
     assert.equal(a.status, 0, `jupyter nbconvert --to aelab failed:\n${a.stderr.slice(-3000)}`);
-    const b = spawnSync(process.execPath, [path.join(REPO, 'scripts', 'html', 'export.js'), '--no-execute', '--out', path.join(tmp, 'b'), saved], { cwd: REPO, env: jupyterEnv(), encoding: 'utf8' });
+    const b = spawnSync(
+      process.execPath,
+      [path.join(REPO, 'scripts', 'html', 'export.js'), '--no-execute', '--out', path.join(tmp, 'b'), saved],
+      { cwd: REPO, env: jupyterEnv(), encoding: 'utf8' },
+    );
     assert.equal(b.status, 0, `npm run html -- --no-execute failed:\n${b.stderr.slice(-3000)}`);
-    const page = f => fs.readFileSync(f, 'utf8')
-      .replace(/ · exported \d{4}-\d\d-\d\d \d\d:\d\d UTC/g, '') // the minute it ran
-      .replace(/<code>[^<]*\.ipynb<\/code>/, '<code>NOTEBOOK</code>'); // where the banner says it came from
+    const page = f =>
+      fs
+        .readFileSync(f, 'utf8')
+        .replace(/ · exported \d{4}-\d\d-\d\d \d\d:\d\d UTC/g, '') // the minute it ran
+        .replace(/<code>[^<]*\.ipynb<\/code>/, '<code>NOTEBOOK</code>'); // where the banner says it came from
     const name = path.basename(saved, '.ipynb') + '.html';
-    const pa = page(path.join(tmp, 'a', name)), pb = page(path.join(tmp, 'b', name));
+    const pa = page(path.join(tmp, 'a', name)),
+      pb = page(path.join(tmp, 'b', name));
     assert.ok(pa.length > 100000, 'a page with plotly.js');
     assert.ok(pa === pb, `the two pages differ (${pa.length} vs ${pb.length} characters)`);
-  } finally { fs.rmSync(tmp, { recursive: true, force: true }); }
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
 });
 
-test('nbconvert\'s own `--to html` page draws every plot offline (the text/html fallback)', { skip, timeout: 600000 }, async () => {
+test("nbconvert's own `--to html` page draws every plot offline (the text/html fallback)", { skip, timeout: 600000 }, async () => {
   const saved = savedCopy();
   assert.ok(saved, `no executed copy in ${rel(EXECUTED_DIR)} (the JupyterLab test above failed?)`);
   const { spawnSync } = require('child_process');
   const { jupyterEnv, venvBin } = require('../env/paths');
   const tmp = fs.mkdtempSync(path.join(require('os').tmpdir(), 'aelab-nbconvert-'));
   try {
-    const r = spawnSync(venvBin('jupyter'), ['nbconvert', '--to', 'html', '--output-dir', tmp, saved], { cwd: REPO, env: jupyterEnv(), encoding: 'utf8' });
+    const r = spawnSync(venvBin('jupyter'), ['nbconvert', '--to', 'html', '--output-dir', tmp, saved], {
+      cwd: REPO,
+      env: jupyterEnv(),
+      encoding: 'utf8',
+    });
     assert.equal(r.status, 0, `jupyter nbconvert --to html failed:\n${r.stderr.slice(-3000)}`);
     const file = path.join(tmp, path.basename(saved, '.ipynb') + '.html');
-    const want = JSON.parse(fs.readFileSync(saved, 'utf8')).cells.flatMap(c => c.outputs || []).filter(o => o.data && o.data[ui.PLOTLY_MIME]).length;
+    const want = JSON.parse(fs.readFileSync(saved, 'utf8'))
+      .cells.flatMap(c => c.outputs || [])
+      .filter(o => o.data && o.data[ui.PLOTLY_MIME]).length;
     assert.ok(want > 0, 'the saved notebook has plots');
     const { page } = await ui.openPage(browser.context, `file://${file}`, 'file://');
     try {
-      await page.waitForFunction(() => [...document.querySelectorAll('.aelab-plot')].every(el => el.querySelector('.main-svg') || el.querySelector('.aelab-plot-missing')), null, { timeout: 120000 });
-      const plots = await page.$$eval('.aelab-plot', els => els.map(el => !!el.querySelector('.main-svg') && (el._fullData || []).length > 0));
+      await page.waitForFunction(
+        () =>
+          [...document.querySelectorAll('.aelab-plot')].every(
+            el => el.querySelector('.main-svg') || el.querySelector('.aelab-plot-missing'),
+          ),
+        null,
+        { timeout: 120000 },
+      );
+      const plots = await page.$$eval('.aelab-plot', els =>
+        els.map(el => !!el.querySelector('.main-svg') && (el._fullData || []).length > 0),
+      );
       assert.equal(plots.length, want, 'one drawn plot per plot output');
       assert.ok(plots.every(Boolean), `plots not drawn: ${plots.map((d, i) => (d ? '' : i + 1)).filter(Boolean)}`);
-    } finally { await page.close(); }
-  } finally { fs.rmSync(tmp, { recursive: true, force: true }); }
+    } finally {
+      await page.close();
+    }
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
 });

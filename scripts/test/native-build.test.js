@@ -15,7 +15,13 @@ function copyOfNative() {
   fs.cpSync(path.join(REPO, 'native', 'src'), path.join(dir, 'src'), { recursive: true });
   return dir;
 }
-const build = (dir, env) => spawnSync(process.execPath, [path.join(dir, 'build.js')], { cwd: dir, encoding: 'utf8', timeout: 300000, env: { ...process.env, ...env } });
+const build = (dir, env) =>
+  spawnSync(process.execPath, [path.join(dir, 'build.js')], {
+    cwd: dir,
+    encoding: 'utf8',
+    timeout: 300000,
+    env: { ...process.env, ...env },
+  });
 
 test('a failing compiler: one line saying so and how to fix it, exit 0, no addon', { timeout: 300000 }, () => {
   const dir = copyOfNative();
@@ -27,7 +33,8 @@ test('a failing compiler: one line saying so and how to fix it, exit 0, no addon
   assert.equal(r.stderr, '', 'nothing on stderr');
   assert.equal(fs.existsSync(path.join(dir, 'build', 'Release', 'aelab_blas.node')), false);
   const loaded = require(path.join(dir, 'index.js'));
-  assert.equal(loaded.addon, null); assert.match(loaded.reason, /not built/);
+  assert.equal(loaded.addon, null);
+  assert.match(loaded.reason, /not built/);
   fs.rmSync(dir, { recursive: true, force: true });
 });
 

@@ -70,8 +70,11 @@ test('a second run changes nothing; a moved or outdated nav cell is fixed', () =
   nb.cells.push({ cell_type: 'markdown', id: 'late', metadata: {}, source: 'added later' });
   fs.writeFileSync(path.join(dir, '01-b.ipynb'), serializeNotebook(nb));
   fs.writeFileSync(path.join(dir, '02-c.ipynb'), serializeNotebook(notebook('02 · C')));
-  assert.deepStrictEqual(updateNav(dir, { check: true }).stale, ['00-a.ipynb', '01-b.ipynb', '02-c.ipynb'],
-    'every contents line gains 02; 01 also has a cell after its nav cell and a new next link; 02 has no nav cell');
+  assert.deepStrictEqual(
+    updateNav(dir, { check: true }).stale,
+    ['00-a.ipynb', '01-b.ipynb', '02-c.ipynb'],
+    'every contents line gains 02; 01 also has a cell after its nav cell and a new next link; 02 has no nav cell',
+  );
   updateNav(dir);
   const fixed = read(dir, '01-b.ipynb');
   assert.strictEqual(navCells(fixed).length, 1);

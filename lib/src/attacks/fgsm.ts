@@ -28,7 +28,14 @@ export function fgsm(clf: Classifier, x: tf.Tensor2D, y: tf.Tensor1D, epsilon: n
 }
 
 /** FGSM without input checks, for inner loops (adversarial training). `direction` −1 = targeted. */
-export function rawFgsm(clf: Classifier, x: tf.Tensor2D, labels: tf.Tensor1D, epsilon: number, direction: 1 | -1, clip = true): tf.Tensor2D {
+export function rawFgsm(
+  clf: Classifier,
+  x: tf.Tensor2D,
+  labels: tf.Tensor1D,
+  epsilon: number,
+  direction: 1 | -1,
+  clip = true,
+): tf.Tensor2D {
   return tf.tidy(() => {
     const g = rawInputGradient(clf, x, labels, false);
     // exactSign, not tf.sign: the wasm backend's sign is 0 for |g| < 1.19e-7 (see core/sign.ts).
@@ -41,13 +48,30 @@ export function rawFgsm(clf: Classifier, x: tf.Tensor2D, labels: tf.Tensor1D, ep
  * FGSM over a whole dataset in bounded batches; returns a new dataset of adversarial examples
  * with the true labels. `targets`, if given, holds one target class per example.
  */
-export function fgsmDataset(clf: Classifier, ds: Dataset, epsilon: number,
-  opts: { targets?: Int32Array; batchSize?: number; clip?: boolean } = {}): Dataset {
+export function fgsmDataset(
+  clf: Classifier,
+  ds: Dataset,
+  epsilon: number,
+  opts: { targets?: Int32Array; batchSize?: number; clip?: boolean } = {},
+): Dataset {
   if (opts.targets && opts.targets.length !== ds.n) throw new Error(`fgsmDataset: ${opts.targets.length} targets for ${ds.n} examples.`);
-  return attackOverDataset(ds, b => {
-    if (!opts.targets) return fgsm(clf, b.x, b.y, epsilon, { clip: opts.clip });
-    const t = tf.tensor1d(opts.targets.subarray(b.start, b.start + b.size), 'int32');
-    try { return fgsm(clf, b.x, b.y, epsilon, { target: t, clip: opts.clip }); } finally { t.dispose(); }
-  }, { caller: 'fgsmDataset', epsilon, model: clf, batchSize: opts.batchSize ?? 1000,
-    what: `FGSM ε=${epsilon} on ${clf.name}${opts.targets ? ' (targeted)' : ''}` });
+  return attackOverDataset(
+    ds,
+    b => {
+      if (!opts.targets) return fgsm(clf, b.x, b.y, epsilon, { clip: opts.clip });
+      const t = tf.tensor1d(opts.targets.subarray(b.start, b.start + b.size), 'int32');
+      try {
+        return fgsm(clf, b.x, b.y, epsilon, { target: t, clip: opts.clip });
+      } finally {
+        t.dispose();
+      }
+    },
+    {
+      caller: 'fgsmDataset',
+      epsilon,
+      model: clf,
+      batchSize: opts.batchSize ?? 1000,
+      what: `FGSM ε=${epsilon} on ${clf.name}${opts.targets ? ' (targeted)' : ''}`,
+    },
+  );
 }

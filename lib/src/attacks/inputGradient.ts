@@ -25,9 +25,7 @@ export interface InputGradientEvaluator {
   dispose(): void;
 }
 
-type Step =
-  | { kind: 'dense'; w: tf.Tensor2D; wT: tf.Tensor2D; b: tf.Tensor1D | null; relu: boolean }
-  | { kind: 'maxout'; pieces: number };
+type Step = { kind: 'dense'; w: tf.Tensor2D; wT: tf.Tensor2D; b: tf.Tensor1D | null; relu: boolean } | { kind: 'maxout'; pieces: number };
 
 /**
  * An input-gradient evaluator for `clf`'s current weights. Create it, call `at` as often as needed
@@ -40,7 +38,8 @@ export function inputGradientEvaluator(clf: Classifier): InputGradientEvaluator 
       fast: false,
       at: (x, labels) => {
         const { value, grad } = tf.valueAndGrad((xx: tf.Tensor) =>
-          lossFromLogits(clf.head, clf.net.apply(xx, { training: false }) as tf.Tensor2D, labels, clf.classes))(x);
+          lossFromLogits(clf.head, clf.net.apply(xx, { training: false }) as tf.Tensor2D, labels, clf.classes),
+        )(x);
         const predicted = tf.tidy(() => predictFromLogits(clf.head, clf.net.apply(x, { training: false }) as tf.Tensor2D));
         return { loss: value as tf.Tensor1D, grad: grad as tf.Tensor2D, predicted };
       },
@@ -49,41 +48,47 @@ export function inputGradientEvaluator(clf: Classifier): InputGradientEvaluator 
   }
   return {
     fast: true,
-    at: (x, labels) => tf.tidy(() => {
-      // Forward, keeping what the backward pass needs.
-      const saved: tf.Tensor[] = [];
-      let h: tf.Tensor2D = x;
-      for (const s of steps) {
-        if (s.kind === 'dense') {
-          let z = tf.matMul(h, s.w);
-          if (s.b) z = tf.add(z, s.b);
-          if (s.relu) { saved.push(tf.cast(tf.greater(z, 0), "float32")); z = tf.relu(z); }
-          h = z as tf.Tensor2D;
-        } else {
-          const units = h.shape[1] / s.pieces;
-          const z3 = tf.reshape(h, [-1, units, s.pieces]);
-          saved.push(tf.oneHot(tf.argMax(z3, 2) as tf.Tensor2D, s.pieces));
-          h = tf.max(z3, 2) as tf.Tensor2D;
+    at: (x, labels) =>
+      tf.tidy(() => {
+        // Forward, keeping what the backward pass needs.
+        const saved: tf.Tensor[] = [];
+        let h: tf.Tensor2D = x;
+        for (const s of steps) {
+          if (s.kind === 'dense') {
+            let z = tf.matMul(h, s.w);
+            if (s.b) z = tf.add(z, s.b);
+            if (s.relu) {
+              saved.push(tf.cast(tf.greater(z, 0), 'float32'));
+              z = tf.relu(z);
+            }
+            h = z as tf.Tensor2D;
+          } else {
+            const units = h.shape[1] / s.pieces;
+            const z3 = tf.reshape(h, [-1, units, s.pieces]);
+            saved.push(tf.oneHot(tf.argMax(z3, 2) as tf.Tensor2D, s.pieces));
+            h = tf.max(z3, 2) as tf.Tensor2D;
+          }
         }
-      }
-      const logp = tf.logSoftmax(h);
-      const onehot = tf.oneHot(labels, clf.classes);
-      const loss = tf.neg(tf.sum(tf.mul(onehot, logp), 1)) as tf.Tensor1D;
-      // Backward: ∂J/∂logits = softmax − onehot, then each step's input gradient only.
-      let d: tf.Tensor2D = tf.sub(tf.exp(logp), onehot);
-      for (let i = steps.length - 1; i >= 0; i--) {
-        const s = steps[i];
-        if (s.kind === 'dense') {
-          if (s.relu) d = tf.mul(d, saved.pop()!);
-          d = tf.matMul(d, s.wT);
-        } else {
-          const mask = saved.pop()!;                                   // [n, units, pieces]
-          d = tf.reshape(tf.mul(mask, tf.expandDims(d, 2)), [-1, mask.shape[1]! * s.pieces]) as tf.Tensor2D;
+        const logp = tf.logSoftmax(h);
+        const onehot = tf.oneHot(labels, clf.classes);
+        const loss = tf.neg(tf.sum(tf.mul(onehot, logp), 1)) as tf.Tensor1D;
+        // Backward: ∂J/∂logits = softmax − onehot, then each step's input gradient only.
+        let d: tf.Tensor2D = tf.sub(tf.exp(logp), onehot);
+        for (let i = steps.length - 1; i >= 0; i--) {
+          const s = steps[i];
+          if (s.kind === 'dense') {
+            if (s.relu) d = tf.mul(d, saved.pop()!);
+            d = tf.matMul(d, s.wT);
+          } else {
+            const mask = saved.pop()!; // [n, units, pieces]
+            d = tf.reshape(tf.mul(mask, tf.expandDims(d, 2)), [-1, mask.shape[1]! * s.pieces]) as tf.Tensor2D;
+          }
         }
-      }
-      return { loss, grad: d, predicted: tf.argMax(h, 1) as tf.Tensor1D };
-    }),
-    dispose: () => { for (const s of steps) if (s.kind === 'dense') s.wT.dispose(); },
+        return { loss, grad: d, predicted: tf.argMax(h, 1) as tf.Tensor1D };
+      }),
+    dispose: () => {
+      for (const s of steps) if (s.kind === 'dense') s.wT.dispose();
+    },
   };
 }
 
@@ -104,9 +109,15 @@ function plainStack(clf: Classifier): Step[] | null {
   clf.net.layers.forEach((l, i) => {
     if (kinds[i] === 'maxout') steps.push({ kind: 'maxout', pieces: (l as unknown as { pieces: number }).pieces });
     if (kinds[i] !== 'dense') return;
-    const vals = l.getWeights();                                       // [kernel, bias?], not copies
+    const vals = l.getWeights(); // [kernel, bias?], not copies
     const w = vals[0] as tf.Tensor2D;
-    steps.push({ kind: 'dense', w, wT: tf.transpose(w), b: (vals[1] as tf.Tensor1D | undefined) ?? null, relu: l.getConfig().activation === 'relu' });
+    steps.push({
+      kind: 'dense',
+      w,
+      wT: tf.transpose(w),
+      b: (vals[1] as tf.Tensor1D | undefined) ?? null,
+      relu: l.getConfig().activation === 'relu',
+    });
   });
   return steps;
 }

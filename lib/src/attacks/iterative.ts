@@ -54,12 +54,13 @@ export function iterativeSettings(epsilon: number, o: IterativeOptions = {}): Re
   checkPositiveInt(steps, 'steps');
   const restarts = o.restarts ?? 1;
   checkPositiveInt(restarts, 'restarts');
-  const stepSize = o.stepSize ?? (epsilon > 0 ? 2.5 * epsilon / steps : 0.01);
+  const stepSize = o.stepSize ?? (epsilon > 0 ? (2.5 * epsilon) / steps : 0.01);
   if (typeof stepSize !== 'number' || !Number.isFinite(stepSize) || stepSize <= 0 || stepSize > 1) {
     throw new Error(`stepSize = ${o.stepSize}: expected a number in (0, 1] (pixel units; e.g. 2.5·ε/steps).`);
   }
   const randomStart = o.randomStart ?? false;
-  if (restarts > 1 && !randomStart) throw new Error(`restarts = ${restarts} without randomStart: every restart would be the same; set randomStart: true (PGD).`);
+  if (restarts > 1 && !randomStart)
+    throw new Error(`restarts = ${restarts} without randomStart: every restart would be the same; set randomStart: true (PGD).`);
   const seed = o.seed ?? 0;
   checkSeed(seed);
   const labels = o.labels ?? 'true';
@@ -68,8 +69,13 @@ export function iterativeSettings(epsilon: number, o: IterativeOptions = {}): Re
 }
 
 /** BIM on one batch: K steps of size a from x itself. The caller disposes the result. */
-export function bim(clf: Classifier, x: tf.Tensor2D, y: tf.Tensor1D, epsilon: number,
-  opts: Omit<IterativeOptions, 'randomStart' | 'restarts' | 'seed'> = {}): tf.Tensor2D {
+export function bim(
+  clf: Classifier,
+  x: tf.Tensor2D,
+  y: tf.Tensor1D,
+  epsilon: number,
+  opts: Omit<IterativeOptions, 'randomStart' | 'restarts' | 'seed'> = {},
+): tf.Tensor2D {
   return iterativeAttack(clf, x, y, epsilon, { ...opts, randomStart: false, restarts: 1 });
 }
 
@@ -79,7 +85,13 @@ export function pgd(clf: Classifier, x: tf.Tensor2D, y: tf.Tensor1D, epsilon: nu
 }
 
 /** BIM or PGD on one batch, with checked inputs (`bim` and `pgd` are this with fixed options). */
-export function iterativeAttack(clf: Classifier, x: tf.Tensor2D, y: tf.Tensor1D, epsilon: number, opts: IterativeOptions = {}): tf.Tensor2D {
+export function iterativeAttack(
+  clf: Classifier,
+  x: tf.Tensor2D,
+  y: tf.Tensor1D,
+  epsilon: number,
+  opts: IterativeOptions = {},
+): tf.Tensor2D {
   const s = iterativeSettings(epsilon, opts);
   checkBatch(x, clf.inputSize, 'iterative attack');
   checkLabels(y, x.shape[0], clf.classes, 'iterative attack');
@@ -89,11 +101,14 @@ export function iterativeAttack(clf: Classifier, x: tf.Tensor2D, y: tf.Tensor1D,
 /** The rows of one restart still under attack: their indices in x, and their tensors. */
 interface Standing {
   rows: Int32Array;
-  x: tf.Tensor2D; labels: tf.Tensor1D;
+  x: tf.Tensor2D;
+  labels: tf.Tensor1D;
   /** The box [x − ε, x + ε] ∩ [0, 1] every iterate is projected into. */
-  lo: tf.Tensor2D; hi: tf.Tensor2D;
+  lo: tf.Tensor2D;
+  hi: tf.Tensor2D;
   cur: tf.Tensor2D | null;
-  best: tf.Tensor2D | null; bestLoss: tf.Tensor1D | null;
+  best: tf.Tensor2D | null;
+  bestLoss: tf.Tensor1D | null;
 }
 
 const tensorsOf = (st: Standing): tf.Tensor[] =>
@@ -104,32 +119,55 @@ function startRestart(x: tf.Tensor2D, labels: tf.Tensor1D, rows: Int32Array, eps
   const [xs, ls, lo, hi, cur] = tf.tidy(() => {
     const idx = tf.tensor1d(rows, 'int32');
     const xs = tf.gather(x, idx) as tf.Tensor2D;
-    const lo = tf.maximum(tf.sub(xs, epsilon), 0) as tf.Tensor2D, hi = tf.minimum(tf.add(xs, epsilon), 1) as tf.Tensor2D;
-    const cur = seed === null ? tf.clone(xs)
-      : tf.minimum(tf.maximum(tf.add(xs, tf.randomUniform(xs.shape, -epsilon, epsilon, 'float32', seed)), lo), hi) as tf.Tensor2D;
+    const lo = tf.maximum(tf.sub(xs, epsilon), 0) as tf.Tensor2D,
+      hi = tf.minimum(tf.add(xs, epsilon), 1) as tf.Tensor2D;
+    const cur =
+      seed === null
+        ? tf.clone(xs)
+        : (tf.minimum(tf.maximum(tf.add(xs, tf.randomUniform(xs.shape, -epsilon, epsilon, 'float32', seed)), lo), hi) as tf.Tensor2D);
     return [xs, tf.gather(labels, idx), lo, hi, cur];
   });
-  return { rows, x: xs as tf.Tensor2D, labels: ls as tf.Tensor1D, lo: lo as tf.Tensor2D, hi: hi as tf.Tensor2D, cur: cur as tf.Tensor2D, best: null, bestLoss: null };
+  return {
+    rows,
+    x: xs as tf.Tensor2D,
+    labels: ls as tf.Tensor1D,
+    lo: lo as tf.Tensor2D,
+    hi: hi as tf.Tensor2D,
+    cur: cur as tf.Tensor2D,
+    best: null,
+    bestLoss: null,
+  };
 }
 
 /** The same restart with only the local rows `keep` (the others are done). Disposes `st`'s tensors. */
 function keepRows(st: Standing, keep: number[]): Standing {
   const idx = tf.tensor1d(keep, 'int32');
-  const g = <T extends tf.Tensor>(t: T | null) => (t ? tf.gather(t, idx) as T : null);
-  const next: Standing = { rows: Int32Array.from(keep, i => st.rows[i]), x: g(st.x)!, labels: g(st.labels)!, lo: g(st.lo)!, hi: g(st.hi)!,
-    cur: g(st.cur), best: g(st.best), bestLoss: g(st.bestLoss) };
+  const g = <T extends tf.Tensor>(t: T | null) => (t ? (tf.gather(t, idx) as T) : null);
+  const next: Standing = {
+    rows: Int32Array.from(keep, i => st.rows[i]),
+    x: g(st.x)!,
+    labels: g(st.labels)!,
+    lo: g(st.lo)!,
+    hi: g(st.hi)!,
+    cur: g(st.cur),
+    best: g(st.best),
+    bestLoss: g(st.bestLoss),
+  };
   tf.dispose([idx, ...tensorsOf(st)]);
   return next;
 }
 
 /** Row-wise, keeps whichever of (best, cur) has the higher loss; ties keep the earlier iterate. */
 function keepWorst(st: Standing, curLoss: tf.Tensor1D): void {
-  const [best, bestLoss] = !st.best ? [tf.clone(st.cur!), tf.clone(curLoss)] : tf.tidy(() => {
-    const better = tf.tile(tf.reshape(tf.greater(curLoss, st.bestLoss!), [-1, 1]), [1, st.x.shape[1]]);
-    return [tf.where(better, st.cur!, st.best!), tf.maximum(curLoss, st.bestLoss!)];
-  });
+  const [best, bestLoss] = !st.best
+    ? [tf.clone(st.cur!), tf.clone(curLoss)]
+    : tf.tidy(() => {
+        const better = tf.tile(tf.reshape(tf.greater(curLoss, st.bestLoss!), [-1, 1]), [1, st.x.shape[1]]);
+        return [tf.where(better, st.cur!, st.best!), tf.maximum(curLoss, st.bestLoss!)];
+      });
   if (st.best) tf.dispose([st.best, st.bestLoss!]);
-  st.best = best as tf.Tensor2D; st.bestLoss = bestLoss as tf.Tensor1D;
+  st.best = best as tf.Tensor2D;
+  st.bestLoss = bestLoss as tf.Tensor1D;
 }
 
 /**
@@ -137,12 +175,19 @@ function keepWorst(st: Standing, curLoss: tf.Tensor1D): void {
  * temporaries are disposed, so memory does not grow with K. With `earlyStop`, misclassified
  * examples leave the batch, so later steps cost only what is still standing.
  */
-export function rawIterativeAttack(clf: Classifier, x: tf.Tensor2D, y: tf.Tensor1D, epsilon: number, s: Required<IterativeOptions>): tf.Tensor2D {
+export function rawIterativeAttack(
+  clf: Classifier,
+  x: tf.Tensor2D,
+  y: tf.Tensor1D,
+  epsilon: number,
+  s: Required<IterativeOptions>,
+): tf.Tensor2D {
   const [n, d] = x.shape;
-  const labels = s.labels === 'predicted'
-    ? tf.tidy(() => predictFromLogits(clf.head, clf.net.apply(x, { training: false }) as tf.Tensor2D))
-    : y;
-  const out = new Float32Array(n * d), outLoss = new Float32Array(n).fill(-Infinity), fooled = new Uint8Array(n);
+  const labels =
+    s.labels === 'predicted' ? tf.tidy(() => predictFromLogits(clf.head, clf.net.apply(x, { training: false }) as tf.Tensor2D)) : y;
+  const out = new Float32Array(n * d),
+    outLoss = new Float32Array(n).fill(-Infinity),
+    fooled = new Uint8Array(n);
   const gradient = inputGradientEvaluator(clf);
   let st: Standing | null = null;
   // Copies local rows of `t` to the output: as final if fooled, else only if its loss is the highest so far.
@@ -152,7 +197,8 @@ export function rawIterativeAttack(clf: Classifier, x: tf.Tensor2D, y: tf.Tensor
       const r = st!.rows[i];
       if (loss && !(loss[i] > outLoss[r])) continue;
       out.set(v.subarray(i * d, (i + 1) * d), r * d);
-      if (loss) outLoss[r] = loss[i]; else fooled[r] = 1;
+      if (loss) outLoss[r] = loss[i];
+      else fooled[r] = 1;
     }
   };
   try {
@@ -163,23 +209,33 @@ export function rawIterativeAttack(clf: Classifier, x: tf.Tensor2D, y: tf.Tensor
       // Pass k computes the loss at x_{k−1} and, for k ≤ K, the step to x_k. x₀ is not a candidate.
       for (let k = 1; k <= s.steps + 1 && st.rows.length > 0; k++) {
         const { loss, grad, predicted } = gradient.at(st.cur!, st.labels);
-        const next = k > s.steps ? null
-          : tf.tidy(() => tf.minimum(tf.maximum(tf.add(st!.cur!, tf.mul(exactSign(grad), s.stepSize)), st!.lo), st!.hi) as tf.Tensor2D);
+        const next =
+          k > s.steps
+            ? null
+            : tf.tidy(() => tf.minimum(tf.maximum(tf.add(st!.cur!, tf.mul(exactSign(grad), s.stepSize)), st!.lo), st!.hi) as tf.Tensor2D);
         let keep: number[] | null = null;
         if (k > 1) {
           keepWorst(st, loss);
           if (s.earlyStop) {
-            const p = predicted.dataSync(), l = st.labels.dataSync(), hit: number[] = [];
+            const p = predicted.dataSync(),
+              l = st.labels.dataSync(),
+              hit: number[] = [];
             keep = [];
             for (let i = 0; i < st.rows.length; i++) (p[i] !== l[i] ? hit : keep).push(i);
-            if (hit.length) write(st.cur!, hit, null); else keep = null;
+            if (hit.length) write(st.cur!, hit, null);
+            else keep = null;
           }
         }
         tf.dispose([loss, grad, predicted, st.cur!]);
         st.cur = next;
         if (keep) st = keepRows(st, keep);
       }
-      if (st.rows.length > 0) write(st.best!, Array.from(st.rows, (_, i) => i), st.bestLoss!.dataSync());
+      if (st.rows.length > 0)
+        write(
+          st.best!,
+          Array.from(st.rows, (_, i) => i),
+          st.bestLoss!.dataSync(),
+        );
       tf.dispose(tensorsOf(st));
       st = null;
     }
@@ -196,17 +252,32 @@ export function rawIterativeAttack(clf: Classifier, x: tf.Tensor2D, y: tf.Tensor
  * true labels. Batch b's random starts use the seed childSeed(seed, b's first index), so results
  * depend on the seed and the batch size, not on anything else.
  */
-export function iterativeDataset(clf: Classifier, ds: Dataset, epsilon: number, opts: IterativeOptions & { batchSize?: number } = {}): Dataset {
+export function iterativeDataset(
+  clf: Classifier,
+  ds: Dataset,
+  epsilon: number,
+  opts: IterativeOptions & { batchSize?: number } = {},
+): Dataset {
   const s = iterativeSettings(epsilon, opts);
-  const what = `${s.randomStart ? 'PGD' : 'BIM'}-${s.steps} (a=${+s.stepSize.toFixed(4)}${s.restarts > 1 ? `, ${s.restarts} restarts` : ''}` +
+  const what =
+    `${s.randomStart ? 'PGD' : 'BIM'}-${s.steps} (a=${+s.stepSize.toFixed(4)}${s.restarts > 1 ? `, ${s.restarts} restarts` : ''}` +
     `${s.labels === 'predicted' ? ', predicted labels' : ''})`;
-  return attackOverDataset(ds, b => rawIterativeAttack(clf, b.x, b.y, epsilon, { ...s, seed: childSeed(s.seed, b.start) }),
-    { caller: 'iterativeDataset', epsilon, model: clf, batchSize: opts.batchSize ?? 500, what: `${what} ε=${epsilon} on ${clf.name}` });
+  return attackOverDataset(ds, b => rawIterativeAttack(clf, b.x, b.y, epsilon, { ...s, seed: childSeed(s.seed, b.start) }), {
+    caller: 'iterativeDataset',
+    epsilon,
+    model: clf,
+    batchSize: opts.batchSize ?? 500,
+    what: `${what} ε=${epsilon} on ${clf.name}`,
+  });
 }
 
 /** BIM over a dataset (see `iterativeDataset`). */
-export function bimDataset(clf: Classifier, ds: Dataset, epsilon: number,
-  opts: Omit<IterativeOptions, 'randomStart' | 'restarts' | 'seed'> & { batchSize?: number } = {}): Dataset {
+export function bimDataset(
+  clf: Classifier,
+  ds: Dataset,
+  epsilon: number,
+  opts: Omit<IterativeOptions, 'randomStart' | 'restarts' | 'seed'> & { batchSize?: number } = {},
+): Dataset {
   return iterativeDataset(clf, ds, epsilon, { ...opts, randomStart: false, restarts: 1 });
 }
 
@@ -217,10 +288,17 @@ export function pgdDataset(clf: Classifier, ds: Dataset, epsilon: number, opts: 
 
 /** FGSM from the model's own prediction instead of the true label (no label leaking); true labels kept. */
 export function fgsmPredictedDataset(clf: Classifier, ds: Dataset, epsilon: number, opts: { batchSize?: number } = {}): Dataset {
-  return attackOverDataset(ds, b => tf.tidy(() =>
-    rawFgsm(clf, b.x, predictFromLogits(clf.head, clf.net.apply(b.x, { training: false }) as tf.Tensor2D), epsilon, 1)),
-  { caller: 'fgsmPredictedDataset', epsilon, model: clf, batchSize: opts.batchSize ?? 500,
-    what: `FGSM ε=${epsilon} from predicted labels on ${clf.name}` });
+  return attackOverDataset(
+    ds,
+    b => tf.tidy(() => rawFgsm(clf, b.x, predictFromLogits(clf.head, clf.net.apply(b.x, { training: false }) as tf.Tensor2D), epsilon, 1)),
+    {
+      caller: 'fgsmPredictedDataset',
+      epsilon,
+      model: clf,
+      batchSize: opts.batchSize ?? 500,
+      what: `FGSM ε=${epsilon} from predicted labels on ${clf.name}`,
+    },
+  );
 }
 
 /**

@@ -15,7 +15,8 @@ export type NoiseKind = 'sign' | 'uniform';
 
 /** x + noise of max-norm ε, clipped to [0, 1]. Same seed, same noise. */
 export function addNoise(x: tf.Tensor2D, epsilon: number, kind: NoiseKind, seed: number): tf.Tensor2D {
-  checkEpsilon(epsilon); checkSeed(seed);
+  checkEpsilon(epsilon);
+  checkSeed(seed);
   return tf.tidy(() => {
     const u = tf.randomUniform(x.shape, -1, 1, 'float32', seed);
     const eta = kind === 'sign' ? tf.mul(exactSign(u), epsilon) : tf.mul(u, epsilon);
@@ -26,6 +27,10 @@ export function addNoise(x: tf.Tensor2D, epsilon: number, kind: NoiseKind, seed:
 /** `addNoise` over a whole dataset (each batch its own derived seed). */
 export function noiseDataset(ds: Dataset, epsilon: number, kind: NoiseKind, seed: number): Dataset {
   checkSeed(seed);
-  return attackOverDataset(ds, b => addNoise(b.x, epsilon, kind, seed + b.start),
-    { caller: 'noiseDataset', epsilon, batchSize: 1000, what: `${kind} noise ε=${epsilon}` });
+  return attackOverDataset(ds, b => addNoise(b.x, epsilon, kind, seed + b.start), {
+    caller: 'noiseDataset',
+    epsilon,
+    batchSize: 1000,
+    what: `${kind} noise ε=${epsilon}`,
+  });
 }

@@ -16,7 +16,10 @@ export function checkEpsilon(epsilon: number, what = 'epsilon'): void {
 /** x must be a float32 [n, d] batch with d = the model's input size. */
 export function checkBatch(x: tf.Tensor, inputSize: number, who: string): void {
   if (x.rank !== 2) throw new Error(`${who}: x has shape [${x.shape}], expected [n, ${inputSize}] (flatten images to rows).`);
-  if (x.shape[1] !== inputSize) throw new Error(`${who}: x has ${x.shape[1]} features per row, the model expects ${inputSize}. Is it the right model for this data (e.g. downsampled images)?`);
+  if (x.shape[1] !== inputSize)
+    throw new Error(
+      `${who}: x has ${x.shape[1]} features per row, the model expects ${inputSize}. Is it the right model for this data (e.g. downsampled images)?`,
+    );
   if (x.dtype !== 'float32') throw new Error(`${who}: x has dtype ${x.dtype}, expected float32 in [0, 1].`);
 }
 

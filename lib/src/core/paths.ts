@@ -10,7 +10,8 @@ function findLibDir(): string {
   for (let dir = __dirname; ; dir = path.dirname(dir)) {
     const file = path.join(dir, 'package.json');
     if (fs.existsSync(file) && JSON.parse(fs.readFileSync(file, 'utf8')).name === 'aelab') return dir;
-    if (path.dirname(dir) === dir) throw new Error(`aelab: no package.json named "aelab" above ${__dirname}; the library's install is damaged (run npm ci).`);
+    if (path.dirname(dir) === dir)
+      throw new Error(`aelab: no package.json named "aelab" above ${__dirname}; the library's install is damaged (run npm ci).`);
   }
 }
 

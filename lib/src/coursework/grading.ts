@@ -14,34 +14,79 @@ export class ExerciseCheckError extends Error {
 /** An option as given by the caller: own properties only, never one inherited from a (tampered) Object.prototype. */
 const own = <T>(opts: object, key: string, fallback: T): T => {
   const d = Object.getOwnPropertyDescriptor(opts, key);
-  return d && 'value' in d && d.value !== undefined ? d.value as T : fallback;
+  return d && 'value' in d && d.value !== undefined ? (d.value as T) : fallback;
 };
 
 const show = (v: unknown): string => {
   if (typeof v === 'number') return Number.isInteger(v) ? String(v) : v.toPrecision(6);
-  if (ArrayBuffer.isView(v)) return `[${Array.from(v as unknown as ArrayLike<number>).slice(0, 6).map(show).join(', ')}${(v as unknown as ArrayLike<number>).length > 6 ? ', …' : ''}]`;
-  try { return JSON.stringify(v)?.slice(0, 200) ?? String(v); } catch { return String(v); }
+  if (ArrayBuffer.isView(v))
+    return `[${Array.from(v as unknown as ArrayLike<number>)
+      .slice(0, 6)
+      .map(show)
+      .join(', ')}${(v as unknown as ArrayLike<number>).length > 6 ? ', …' : ''}]`;
+  try {
+    return JSON.stringify(v)?.slice(0, 200) ?? String(v);
+  } catch {
+    return String(v);
+  }
 };
 
 /** Passes when |got − expected| ≤ tol (absolute) or ≤ rtol·|expected|. */
-export function expectClose(exercise: string, what: string, got: unknown, expected: number,
-  opts: { tol?: number; rtol?: number; hint?: string } = {}): void {
-  const tol = own(opts, 'tol', 1e-6), rtol = own(opts, 'rtol', 0);
+export function expectClose(
+  exercise: string,
+  what: string,
+  got: unknown,
+  expected: number,
+  opts: { tol?: number; rtol?: number; hint?: string } = {},
+): void {
+  const tol = own(opts, 'tol', 1e-6),
+    rtol = own(opts, 'rtol', 0);
   if (typeof got !== 'number' || !Number.isFinite(got) || Math.abs(got - expected) > Math.max(tol, rtol * Math.abs(expected))) {
-    throw new ExerciseCheckError(exercise, what, `${show(expected)} (± ${show(Math.max(tol, rtol * Math.abs(expected)))})`, show(got), own<string | undefined>(opts, 'hint', undefined));
+    throw new ExerciseCheckError(
+      exercise,
+      what,
+      `${show(expected)} (± ${show(Math.max(tol, rtol * Math.abs(expected)))})`,
+      show(got),
+      own<string | undefined>(opts, 'hint', undefined),
+    );
   }
   console.log(`✓ Exercise ${exercise}: ${what}`);
 }
 
 /** Passes when every entry of `got` is within `tol` of `expected`. */
-export function expectAllClose(exercise: string, what: string, got: ArrayLike<number> | undefined | null, expected: ArrayLike<number>,
-  opts: { tol?: number; hint?: string } = {}): void {
+export function expectAllClose(
+  exercise: string,
+  what: string,
+  got: ArrayLike<number> | undefined | null,
+  expected: ArrayLike<number>,
+  opts: { tol?: number; hint?: string } = {},
+): void {
   const tol = own(opts, 'tol', 1e-5);
-  if (!got || typeof got.length !== 'number') throw new ExerciseCheckError(exercise, what, `an array of ${expected.length} numbers`, show(got), own<string | undefined>(opts, 'hint', undefined));
-  if (got.length !== expected.length) throw new ExerciseCheckError(exercise, what, `${expected.length} values`, `${got.length} values`, own<string | undefined>(opts, 'hint', undefined));
+  if (!got || typeof got.length !== 'number')
+    throw new ExerciseCheckError(
+      exercise,
+      what,
+      `an array of ${expected.length} numbers`,
+      show(got),
+      own<string | undefined>(opts, 'hint', undefined),
+    );
+  if (got.length !== expected.length)
+    throw new ExerciseCheckError(
+      exercise,
+      what,
+      `${expected.length} values`,
+      `${got.length} values`,
+      own<string | undefined>(opts, 'hint', undefined),
+    );
   for (let i = 0; i < expected.length; i++) {
     if (!(Math.abs(got[i] - expected[i]) <= tol)) {
-      throw new ExerciseCheckError(exercise, `${what} (first mismatch at index ${i})`, show(expected[i]), show(got[i]), own<string | undefined>(opts, 'hint', undefined));
+      throw new ExerciseCheckError(
+        exercise,
+        `${what} (first mismatch at index ${i})`,
+        show(expected[i]),
+        show(got[i]),
+        own<string | undefined>(opts, 'hint', undefined),
+      );
     }
   }
   console.log(`✓ Exercise ${exercise}: ${what}`);
@@ -68,7 +113,9 @@ export function isNotImplemented(e: unknown): boolean {
  * (its stub throws), says so visibly and returns the library's version instead.
  */
 export function studentOrLibrary<T>(exercise: string, student: () => T, library: () => T): T {
-  try { return student(); } catch (e) {
+  try {
+    return student();
+  } catch (e) {
     if (!isNotImplemented(e)) throw e;
     console.log(`⚠ Exercise ${exercise} is not done yet: using the library's version so the notebook can go on.`);
     return library();

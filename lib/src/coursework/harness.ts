@@ -27,12 +27,58 @@ type Dict = Record<string | symbol, unknown>;
 /** Globals whose value is frozen as well as fixed. */
 const FROZEN_GLOBALS = ['Math', 'JSON', 'Reflect', 'Atomics', 'Intl', 'console'];
 /** Constructors frozen with their prototypes (the override-prone Object.prototype and Error.prototype are handled apart). */
-const FROZEN_CLASSES = ['Array', 'Number', 'String', 'Boolean', 'Symbol', 'BigInt', 'Promise', 'Map', 'Set', 'WeakMap', 'WeakSet',
-  'RegExp', 'ArrayBuffer', 'SharedArrayBuffer', 'DataView', 'Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array',
-  'Int32Array', 'Uint32Array', 'Float32Array', 'Float64Array', 'BigInt64Array', 'BigUint64Array', 'Function', 'Object', 'Date', 'Proxy'];
+const FROZEN_CLASSES = [
+  'Array',
+  'Number',
+  'String',
+  'Boolean',
+  'Symbol',
+  'BigInt',
+  'Promise',
+  'Map',
+  'Set',
+  'WeakMap',
+  'WeakSet',
+  'RegExp',
+  'ArrayBuffer',
+  'SharedArrayBuffer',
+  'DataView',
+  'Int8Array',
+  'Uint8Array',
+  'Uint8ClampedArray',
+  'Int16Array',
+  'Uint16Array',
+  'Int32Array',
+  'Uint32Array',
+  'Float32Array',
+  'Float64Array',
+  'BigInt64Array',
+  'BigUint64Array',
+  'Function',
+  'Object',
+  'Date',
+  'Proxy',
+];
 /** Prototypes V8's fast element paths depend on: their properties are fixed one by one, not frozen (see fixProperties). */
-const ELEMENT_PROTOS = new Set(['Array', 'Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array', 'Int32Array', 'Uint32Array',
-  'Float32Array', 'Float64Array', 'BigInt64Array', 'BigUint64Array', 'String', 'Number', 'Boolean', 'Symbol', 'BigInt']);
+const ELEMENT_PROTOS = new Set([
+  'Array',
+  'Int8Array',
+  'Uint8Array',
+  'Uint8ClampedArray',
+  'Int16Array',
+  'Uint16Array',
+  'Int32Array',
+  'Uint32Array',
+  'Float32Array',
+  'Float64Array',
+  'BigInt64Array',
+  'BigUint64Array',
+  'String',
+  'Number',
+  'Boolean',
+  'Symbol',
+  'BigInt',
+]);
 /** Names a test cell may read that always mean the library. */
 const LIBRARY_NAMES: Record<string, string> = { ae: 'aelab', tf: '@tensorflow/tfjs' };
 
@@ -51,11 +97,21 @@ const fixProperties = (o: unknown): void => {
     if (k === 'constructor') continue;
     const d = Object.getOwnPropertyDescriptor(o, k)!;
     if (!d.configurable) continue;
-    try { Object.defineProperty(o, k, { ...d, configurable: false, ...('value' in d ? { writable: false } : {}) }); } catch { /* */ }
+    try {
+      Object.defineProperty(o, k, { ...d, configurable: false, ...('value' in d ? { writable: false } : {}) });
+    } catch {
+      /* */
+    }
   }
 };
 const freeze = (o: unknown): void => {
-  if ((typeof o === 'object' && o !== null) || typeof o === 'function') { try { Object.freeze(o); } catch { /* an exotic object */ } }
+  if ((typeof o === 'object' && o !== null) || typeof o === 'function') {
+    try {
+      Object.freeze(o);
+    } catch {
+      /* an exotic object */
+    }
+  }
 };
 
 /** `proto[k]` as an accessor: reads the original; assigning on an instance defines the instance's own property (as SES does). */
@@ -64,12 +120,15 @@ function tameOverride(proto: Dict, k: string): void {
   if (!desc || !('value' in desc)) return;
   const value = desc.value;
   Object.defineProperty(proto, k, {
-    get() { return value; },
+    get() {
+      return value;
+    },
     set(this: Dict, v: unknown) {
       if (this === proto) throw new TypeError(`Object.prototype.${k} is fixed while grading`);
       Object.defineProperty(this, k, { value: v, writable: true, enumerable: true, configurable: true });
     },
-    enumerable: desc.enumerable, configurable: false,
+    enumerable: desc.enumerable,
+    configurable: false,
   });
 }
 
@@ -82,11 +141,23 @@ function freezeIntrinsics(g: Dict): void {
     freeze(C);
   }
   const TypedArray = Object.getPrototypeOf(Int8Array) as { prototype: unknown };
-  fixProperties(TypedArray.prototype); freeze(TypedArray);
-  for (const f of [function* () { /* */ }, async function () { /* */ }, async function* () { /* */ }]) {
-    freeze(Object.getPrototypeOf(f)); freeze(Object.getPrototypeOf(f).prototype);
+  fixProperties(TypedArray.prototype);
+  freeze(TypedArray);
+  for (const f of [
+    function* () {
+      /* */
+    },
+    async function () {
+      /* */
+    },
+    async function* () {
+      /* */
+    },
+  ]) {
+    freeze(Object.getPrototypeOf(f));
+    freeze(Object.getPrototypeOf(f).prototype);
   }
-  freeze(Object.getPrototypeOf([][Symbol.iterator]()));           // %ArrayIteratorPrototype%
+  freeze(Object.getPrototypeOf([][Symbol.iterator]())); // %ArrayIteratorPrototype%
   freeze(Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]()))); // %IteratorPrototype%
   // Object.prototype and Function.prototype: every method fixed, but as an accessor, so that code which
   // assigns a same-named property on its own objects (`exports.hasOwnProperty = …` in mathjs,
@@ -103,19 +174,38 @@ function freezeIntrinsics(g: Dict): void {
   }
   // Error.prepareStackTrace would hand later code the functions on the call stack (and their source).
   Object.defineProperty(Error, 'prepareStackTrace', { value: undefined, writable: false, configurable: false });
-  freeze(Buffer); freeze(Buffer.prototype);
+  freeze(Buffer);
+  freeze(Buffer.prototype);
 }
 
 /** Every global binding becomes non-configurable (no `let Math = ...` in a later script can shadow it); the standard ones read-only too. */
 function fixGlobals(g: Dict, extra: string[]): void {
-  const readOnly = new Set([...FROZEN_GLOBALS, ...FROZEN_CLASSES, 'globalThis', 'Error', 'TypeError', 'RangeError', 'isNaN', 'isFinite',
-    'parseFloat', 'parseInt', 'Buffer', 'process', '__tslab__', ...extra]);
+  const readOnly = new Set([
+    ...FROZEN_GLOBALS,
+    ...FROZEN_CLASSES,
+    'globalThis',
+    'Error',
+    'TypeError',
+    'RangeError',
+    'isNaN',
+    'isFinite',
+    'parseFloat',
+    'parseInt',
+    'Buffer',
+    'process',
+    '__tslab__',
+    ...extra,
+  ]);
   for (const k of Reflect.ownKeys(g)) {
     const d = Object.getOwnPropertyDescriptor(g, k);
     if (!d || !d.configurable) continue;
     const fixed: PropertyDescriptor = { ...d, configurable: false };
     if ('value' in d && typeof k === 'string' && readOnly.has(k)) fixed.writable = false;
-    try { Object.defineProperty(g, k, fixed); } catch { /* leave it */ }
+    try {
+      Object.defineProperty(g, k, fixed);
+    } catch {
+      /* leave it */
+    }
   }
 }
 
@@ -131,14 +221,22 @@ function freezeModules(match: (file: string) => boolean): number {
     if (ex && (typeof ex === 'object' || typeof ex === 'function')) {
       for (const k of Object.keys(ex)) {
         let v: unknown;
-        try { v = ex[k]; } catch { continue; }
+        try {
+          v = ex[k];
+        } catch {
+          continue;
+        }
         if (typeof v === 'function' && v.prototype && k[0] === k[0].toUpperCase()) freeze(v.prototype); // an exported class
         if (typeof v === 'object' && v !== null && !ArrayBuffer.isView(v) && Object.getPrototypeOf(v) === Object.prototype) freeze(v);
       }
       freeze(ex);
     }
     freeze(m);
-    try { Object.defineProperty(cache, file, { value: m, writable: false, configurable: false, enumerable: true }); } catch { /* */ }
+    try {
+      Object.defineProperty(cache, file, { value: m, writable: false, configurable: false, enumerable: true });
+    } catch {
+      /* */
+    }
     n++;
   }
   return n;
@@ -165,7 +263,13 @@ export function sealForGrading(opts: SealOptions): { modules: number } {
   const libraries: Dict = {};
   for (const [name, id] of Object.entries(LIBRARY_NAMES)) libraries[name] = require(require.resolve(id, { paths: [process.cwd()] }));
   const libRoot = path.dirname(require.resolve('aelab/package.json', { paths: [process.cwd()] }));
-  const libReal = (() => { try { return require('fs').realpathSync(libRoot) as string; } catch { return libRoot; } })();
+  const libReal = (() => {
+    try {
+      return require('fs').realpathSync(libRoot) as string;
+    } catch {
+      return libRoot;
+    }
+  })();
   const tfjsRoot = path.dirname(path.dirname(require.resolve('@tensorflow/tfjs/package.json', { paths: [process.cwd()] })));
 
   // tslab's table of top-level names: `ae`/`tf` always the library; names a test or locked cell
@@ -186,8 +290,22 @@ export function sealForGrading(opts: SealOptions): { modules: number } {
   Object.defineProperty(g, '__tslab__', { value: holder, writable: false, configurable: false, enumerable: false });
 
   // The `constructor`s left assignable for speed (see fixProperties): a pass needs them untouched.
-  const species = [Array, Promise, Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array,
-    Float32Array, Float64Array, BigInt64Array, BigUint64Array, Object.getPrototypeOf(Int8Array)] as unknown as { prototype: { constructor: unknown } }[];
+  const species = [
+    Array,
+    Promise,
+    Int8Array,
+    Uint8Array,
+    Uint8ClampedArray,
+    Int16Array,
+    Uint16Array,
+    Int32Array,
+    Uint32Array,
+    Float32Array,
+    Float64Array,
+    BigInt64Array,
+    BigUint64Array,
+    Object.getPrototypeOf(Int8Array),
+  ] as unknown as { prototype: { constructor: unknown } }[];
   const intact = (): boolean => species.every(C => Object.getOwnPropertyDescriptor(C.prototype, 'constructor')?.value === C);
   const usedLocks = new Set<number>();
   const grader = Object.freeze({
@@ -212,10 +330,18 @@ export function sealForGrading(opts: SealOptions): { modules: number } {
 
   // What the library loads lazily, loaded now: its polyfills (mathjs, under danfojs, assigns
   // Number.isFinite) must run before the built-ins are frozen.
-  for (const id of ['danfojs']) { try { require(require.resolve(id, { paths: [process.cwd()] })); } catch { /* not installed */ } }
+  for (const id of ['danfojs']) {
+    try {
+      require(require.resolve(id, { paths: [process.cwd()] }));
+    } catch {
+      /* not installed */
+    }
+  }
   // Library modules, then the built-ins and globals.
   let modules = freezeModules(f => f.startsWith(libReal + path.sep) || f.startsWith(libRoot + path.sep));
-  modules += freezeModules(f => f.startsWith(tfjsRoot + path.sep) && /[\\/]@tensorflow[\\/]tfjs(-core|-layers)?[\\/]dist[\\/](index|tf[^\\/]*)\.js$/.test(f));
+  modules += freezeModules(
+    f => f.startsWith(tfjsRoot + path.sep) && /[\\/]@tensorflow[\\/]tfjs(-core|-layers)?[\\/]dist[\\/](index|tf[^\\/]*)\.js$/.test(f),
+  );
   // The inspector would let later code read the source of the running test cell (its tokens) and its variables.
   const Module = require('module') as { _load: (request: string, ...rest: unknown[]) => unknown };
   const load = Module._load;
@@ -224,15 +350,26 @@ export function sealForGrading(opts: SealOptions): { modules: number } {
     value: function (this: unknown, request: string, ...rest: unknown[]) {
       if (denied.has(request)) throw new Error(`require("${request}") is not available while grading`);
       return load.call(this, request, ...rest);
-    }, writable: false, configurable: false,
+    },
+    writable: false,
+    configurable: false,
   });
-  Object.defineProperty(process, '_debugProcess', { value: () => { throw new Error('not available while grading'); }, writable: false, configurable: false });
+  Object.defineProperty(process, '_debugProcess', {
+    value: () => {
+      throw new Error('not available while grading');
+    },
+    writable: false,
+    configurable: false,
+  });
   for (const id of ['vm', 'crypto', 'zeromq', 'typescript']) {
     try {
       const m = require(require.resolve(id, { paths: [process.cwd(), __dirname] })) as Dict;
-      if (id === 'zeromq') for (const k of Object.keys(m)) if (typeof m[k] === 'function') freeze((m[k] as { prototype?: unknown }).prototype);
+      if (id === 'zeromq')
+        for (const k of Object.keys(m)) if (typeof m[k] === 'function') freeze((m[k] as { prototype?: unknown }).prototype);
       freeze(m);
-    } catch { /* not loaded here */ }
+    } catch {
+      /* not loaded here */
+    }
   }
   freezeIntrinsics(g);
   fixGlobals(g, ['__aelabGrader']);

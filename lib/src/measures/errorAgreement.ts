@@ -15,9 +15,13 @@ function checkLengths(labels: ArrayLike<number>, a: ArrayLike<number>, b: ArrayL
 /** Among examples that both `a` and `b` misclassify, the fraction where a and b predict the same class (NaN if none). */
 export function sameWrongClass(labels: ArrayLike<number>, a: ArrayLike<number>, b: ArrayLike<number>): number {
   checkLengths(labels, a, b, 'sameWrongClass');
-  let both = 0, same = 0;
+  let both = 0,
+    same = 0;
   for (let i = 0; i < labels.length; i++) {
-    if (a[i] !== labels[i] && b[i] !== labels[i]) { both++; if (a[i] === b[i]) same++; }
+    if (a[i] !== labels[i] && b[i] !== labels[i]) {
+      both++;
+      if (a[i] === b[i]) same++;
+    }
   }
   return both ? same / both : NaN;
 }
@@ -25,9 +29,13 @@ export function sameWrongClass(labels: ArrayLike<number>, a: ArrayLike<number>, 
 /** Among examples that `a` misclassifies, the fraction where `b` predicts a's (wrong) class (NaN if none). */
 export function predictsSameMistake(labels: ArrayLike<number>, a: ArrayLike<number>, b: ArrayLike<number>): number {
   checkLengths(labels, a, b, 'predictsSameMistake');
-  let wrong = 0, same = 0;
+  let wrong = 0,
+    same = 0;
   for (let i = 0; i < labels.length; i++) {
-    if (a[i] !== labels[i]) { wrong++; if (b[i] === a[i]) same++; }
+    if (a[i] !== labels[i]) {
+      wrong++;
+      if (b[i] === a[i]) same++;
+    }
   }
   return wrong ? same / wrong : NaN;
 }

@@ -24,8 +24,10 @@ export interface Evaluation {
 /** Evaluates `clf` on every example of `ds` (inference mode: no dropout). */
 export function evaluate(clf: Classifier, ds: Dataset, batchSize = 1000): Evaluation {
   if (ds.d !== clf.inputSize) throw new Error(`evaluate: ${ds.description} has ${ds.d} features, ${clf.name} expects ${clf.inputSize}.`);
-  if (ds.classes > clf.classes) throw new Error(`evaluate: ${ds.description} has ${ds.classes} classes, ${clf.name} predicts ${clf.classes}.`);
-  const predictions = new Int32Array(ds.n), confidence = new Float32Array(ds.n);
+  if (ds.classes > clf.classes)
+    throw new Error(`evaluate: ${ds.description} has ${ds.classes} classes, ${clf.name} predicts ${clf.classes}.`);
+  const predictions = new Int32Array(ds.n),
+    confidence = new Float32Array(ds.n);
   forEachBatch(ds, batchSize, b => {
     const [p, c] = tf.tidy(() => {
       const z = logits(clf, b.x);
@@ -34,14 +36,27 @@ export function evaluate(clf: Classifier, ds: Dataset, batchSize = 1000): Evalua
     });
     predictions.set(p.dataSync() as Int32Array, b.start);
     confidence.set(c.dataSync() as Float32Array, b.start);
-    p.dispose(); c.dispose();
+    p.dispose();
+    c.dispose();
   });
-  let wrong = 0, confWrong = 0, confAll = 0;
+  let wrong = 0,
+    confWrong = 0,
+    confAll = 0;
   for (let i = 0; i < ds.n; i++) {
     confAll += confidence[i];
-    if (predictions[i] !== ds.y[i]) { wrong++; confWrong += confidence[i]; }
+    if (predictions[i] !== ds.y[i]) {
+      wrong++;
+      confWrong += confidence[i];
+    }
   }
-  return { error: wrong / ds.n, meanConfidenceOnErrors: wrong ? confWrong / wrong : NaN, meanConfidence: confAll / ds.n, n: ds.n, predictions, confidence };
+  return {
+    error: wrong / ds.n,
+    meanConfidenceOnErrors: wrong ? confWrong / wrong : NaN,
+    meanConfidence: confAll / ds.n,
+    n: ds.n,
+    predictions,
+    confidence,
+  };
 }
 
 /** Confusion counts: rows = true class, columns = predicted class. */
@@ -49,10 +64,12 @@ export function confusion(labels: ArrayLike<number>, predictions: ArrayLike<numb
   if (labels.length !== predictions.length) throw new Error(`confusion: ${labels.length} labels vs ${predictions.length} predictions.`);
   const m = Array.from({ length: classes }, () => new Array(classes).fill(0));
   const check = (v: number, what: string, i: number) => {
-    if (!(Number.isInteger(v) && v >= 0 && v < classes)) throw new Error(`confusion: ${what} ${v} at index ${i} is outside 0..${classes - 1}.`);
+    if (!(Number.isInteger(v) && v >= 0 && v < classes))
+      throw new Error(`confusion: ${what} ${v} at index ${i} is outside 0..${classes - 1}.`);
   };
   for (let i = 0; i < labels.length; i++) {
-    check(labels[i], 'label', i); check(predictions[i], 'prediction', i);
+    check(labels[i], 'label', i);
+    check(predictions[i], 'prediction', i);
     m[labels[i]][predictions[i]]++;
   }
   return m;

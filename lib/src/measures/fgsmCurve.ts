@@ -16,13 +16,20 @@ import { inputGradientEvaluator } from '../attacks/inputGradient';
 import { exactSign } from '../core/sign';
 
 /** Error and mean confidence on errors of `clf` under FGSM at each ε (clipped to [0, 1]). */
-export function fgsmErrorCurve(clf: Classifier, ds: Dataset, epsilons: number[], opts: { labels?: AttackLabels; batchSize?: number } = {}): SweepPoint[] {
+export function fgsmErrorCurve(
+  clf: Classifier,
+  ds: Dataset,
+  epsilons: number[],
+  opts: { labels?: AttackLabels; batchSize?: number } = {},
+): SweepPoint[] {
   if (!Array.isArray(epsilons) || epsilons.length === 0) throw new Error('fgsmErrorCurve: give at least one ε, e.g. [0.1, 0.25].');
   epsilons.forEach((e, k) => checkEpsilon(e, `epsilons[${k}]`));
-  if (ds.d !== clf.inputSize) throw new Error(`fgsmErrorCurve: ${ds.description} has ${ds.d} features, ${clf.name} expects ${clf.inputSize}.`);
+  if (ds.d !== clf.inputSize)
+    throw new Error(`fgsmErrorCurve: ${ds.description} has ${ds.d} features, ${clf.name} expects ${clf.inputSize}.`);
   const which = opts.labels ?? 'true';
   if (which !== 'true' && which !== 'predicted') throw new Error(`labels = '${which}': expected 'true' or 'predicted'.`);
-  const wrong = new Float64Array(epsilons.length), confWrong = new Float64Array(epsilons.length);
+  const wrong = new Float64Array(epsilons.length),
+    confWrong = new Float64Array(epsilons.length);
   const gradient = inputGradientEvaluator(clf);
   try {
     forEachBatch(ds, opts.batchSize ?? 500, b => {
@@ -38,12 +45,23 @@ export function fgsmErrorCurve(clf: Classifier, ds: Dataset, epsilons: number[],
           const z = clf.net.apply(tf.clipByValue(tf.add(b.x, tf.mul(direction, eps)), 0, 1), { training: false }) as tf.Tensor2D;
           return [predictFromLogits(clf.head, z), tf.max(probabilitiesFromLogits(clf.head, z), 1)];
         });
-        const pv = p.dataSync(), cv = c.dataSync();
-        for (let i = 0; i < b.size; i++) if (pv[i] !== y[i]) { wrong[k]++; confWrong[k] += cv[i]; }
+        const pv = p.dataSync(),
+          cv = c.dataSync();
+        for (let i = 0; i < b.size; i++)
+          if (pv[i] !== y[i]) {
+            wrong[k]++;
+            confWrong[k] += cv[i];
+          }
         tf.dispose([p, c]);
       });
       direction.dispose();
     });
-  } finally { gradient.dispose(); }
-  return epsilons.map((epsilon, k) => ({ epsilon, error: wrong[k] / ds.n, meanConfidenceOnErrors: wrong[k] ? confWrong[k] / wrong[k] : NaN }));
+  } finally {
+    gradient.dispose();
+  }
+  return epsilons.map((epsilon, k) => ({
+    epsilon,
+    error: wrong[k] / ds.n,
+    meanConfidenceOnErrors: wrong[k] ? confWrong[k] / wrong[k] : NaN,
+  }));
 }

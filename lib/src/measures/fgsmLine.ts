@@ -28,14 +28,25 @@ export interface FgsmLineScan {
  * ascending grid `epsilons`. Unclipped by default, like the paper's Fig. 4 (`clip: true` keeps
  * the points valid images).
  */
-export function scanFgsmLine(clf: Classifier, ds: Dataset, epsilons: number[], opts: { clip?: boolean; batchSize?: number } = {}): FgsmLineScan {
-  if (ds.d !== clf.inputSize) throw new Error(`scanFgsmLine: ${ds.description} has ${ds.d} features, ${clf.name} expects ${clf.inputSize}.`);
-  if (!Array.isArray(epsilons) || epsilons.length < 2) throw new Error('scanFgsmLine: give at least two ε values, e.g. ae.epsilonRange(-1, 1, 101).');
+export function scanFgsmLine(
+  clf: Classifier,
+  ds: Dataset,
+  epsilons: number[],
+  opts: { clip?: boolean; batchSize?: number } = {},
+): FgsmLineScan {
+  if (ds.d !== clf.inputSize)
+    throw new Error(`scanFgsmLine: ${ds.description} has ${ds.d} features, ${clf.name} expects ${clf.inputSize}.`);
+  if (!Array.isArray(epsilons) || epsilons.length < 2)
+    throw new Error('scanFgsmLine: give at least two ε values, e.g. ae.epsilonRange(-1, 1, 101).');
   epsilons.forEach((e, k) => {
     if (!Number.isFinite(e)) throw new Error(`scanFgsmLine: epsilons[${k}] = ${e}; every ε must be a finite number.`);
-    if (k > 0 && !(e > epsilons[k - 1])) throw new Error(`scanFgsmLine: epsilons must be strictly ascending (epsilons[${k - 1}] = ${epsilons[k - 1]}, epsilons[${k}] = ${e}).`);
+    if (k > 0 && !(e > epsilons[k - 1]))
+      throw new Error(
+        `scanFgsmLine: epsilons must be strictly ascending (epsilons[${k - 1}] = ${epsilons[k - 1]}, epsilons[${k}] = ${e}).`,
+      );
   });
-  const K = epsilons.length, clip = opts.clip ?? false;
+  const K = epsilons.length,
+    clip = opts.clip ?? false;
   const predictions = new Int32Array(ds.n * K);
   // Each batch runs K forward passes of its rows; keep batch × K rows bounded.
   const batchSize = opts.batchSize ?? Math.max(1, Math.min(500, Math.floor(20000 / K)));
@@ -52,13 +63,18 @@ export function scanFgsmLine(clf: Classifier, ds: Dataset, epsilons: number[], o
         p.dispose();
         for (let i = 0; i < b.size; i++) predictions[(b.start + i) * K + k] = v[i];
       }
-    } finally { direction.dispose(); }
+    } finally {
+      direction.dispose();
+    }
   });
   return { epsilons: epsilons.slice(), predictions, labels: Int32Array.from(ds.y.subarray(0, ds.n)), n: ds.n, clip };
 }
 
 /** A maximal run of consecutive misclassified grid points, as indices into the ε grid. */
-export interface WrongRun { from: number; to: number }
+export interface WrongRun {
+  from: number;
+  to: number;
+}
 
 /** The maximal runs of wrong predictions in one row of predictions (one example's line). */
 export function wrongRuns(predictions: ArrayLike<number>, label: number): WrongRun[] {
@@ -67,7 +83,10 @@ export function wrongRuns(predictions: ArrayLike<number>, label: number): WrongR
   for (let k = 0; k <= predictions.length; k++) {
     const wrong = k < predictions.length && predictions[k] !== label;
     if (wrong && start < 0) start = k;
-    if (!wrong && start >= 0) { runs.push({ from: start, to: k - 1 }); start = -1; }
+    if (!wrong && start >= 0) {
+      runs.push({ from: start, to: k - 1 });
+      start = -1;
+    }
   }
   return runs;
 }
@@ -102,11 +121,15 @@ export interface LineContiguity {
 export function lineContiguity(scan: FgsmLineScan): LineContiguity {
   const K = scan.epsilons.length;
   const runsPerExample: number[] = [];
-  let everWrong = 0, contiguous = 0, wrongAtEnd = 0, fracSum = 0;
+  let everWrong = 0,
+    contiguous = 0,
+    wrongAtEnd = 0,
+    fracSum = 0;
   const positive = scan.epsilons.map(e => e > 0);
   const nPositive = positive.filter(Boolean).length;
   for (let i = 0; i < scan.n; i++) {
-    const row = scanRow(scan, i), label = scan.labels[i];
+    const row = scanRow(scan, i),
+      label = scan.labels[i];
     const runs = wrongRuns(row, label).length;
     runsPerExample[runs] = (runsPerExample[runs] ?? 0) + 1;
     if (runs === 0) continue;
@@ -121,7 +144,11 @@ export function lineContiguity(scan: FgsmLineScan): LineContiguity {
   }
   for (let r = 0; r < runsPerExample.length; r++) runsPerExample[r] = runsPerExample[r] ?? 0;
   return {
-    n: scan.n, everWrong, contiguous, fractionContiguous: everWrong ? contiguous / everWrong : NaN,
-    runsPerExample, meanWrongFractionPositive: wrongAtEnd ? fracSum / wrongAtEnd : NaN,
+    n: scan.n,
+    everWrong,
+    contiguous,
+    fractionContiguous: everWrong ? contiguous / everWrong : NaN,
+    runsPerExample,
+    meanWrongFractionPositive: wrongAtEnd ? fracSum / wrongAtEnd : NaN,
   };
 }

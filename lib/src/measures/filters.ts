@@ -45,11 +45,16 @@ export function filterAt(bank: FilterBank, j: number): Float32Array {
 
 /** The first `units` units' filters (all their pieces), as a [inputs, units·pieces] matrix for `weightGrid`. */
 export function unitFilters(bank: FilterBank, units: number, firstUnit = 0): number[][] {
-  const cols = units * bank.pieces, c0 = firstUnit * bank.pieces;
+  const cols = units * bank.pieces,
+    c0 = firstUnit * bank.pieces;
   if (!(Number.isInteger(units) && units >= 1 && c0 + cols <= bank.outputs)) {
-    throw new Error(`unitFilters: units ${firstUnit}..${firstUnit + units - 1} do not exist; the layer has ${bank.outputs / bank.pieces} units.`);
+    throw new Error(
+      `unitFilters: units ${firstUnit}..${firstUnit + units - 1} do not exist; the layer has ${bank.outputs / bank.pieces} units.`,
+    );
   }
-  return Array.from({ length: bank.inputs }, (_, i) => Array.from(bank.kernel.subarray(i * bank.outputs + c0, i * bank.outputs + c0 + cols)));
+  return Array.from({ length: bank.inputs }, (_, i) =>
+    Array.from(bank.kernel.subarray(i * bank.outputs + c0, i * bank.outputs + c0 + cols)),
+  );
 }
 
 function checkImage(filter: ArrayLike<number>, side: number, who: string): void {
@@ -67,20 +72,27 @@ function energy(filter: ArrayLike<number>): number {
 /** Largest fraction of Σw² inside any `window`×`window` square of the `side`×`side` filter (NaN for an all-zero filter). */
 export function windowEnergy(filter: ArrayLike<number>, side: number, window: number): number {
   checkImage(filter, side, 'windowEnergy');
-  if (!(Number.isInteger(window) && window >= 1 && window <= side)) throw new Error(`windowEnergy: window ${window} must be a whole number in 1..${side}.`);
+  if (!(Number.isInteger(window) && window >= 1 && window <= side))
+    throw new Error(`windowEnergy: window ${window} must be a whole number in 1..${side}.`);
   const total = energy(filter);
   if (total === 0) return NaN;
   // Summed-area table of w², so every window costs four look-ups.
   const S = new Float64Array((side + 1) * (side + 1));
-  for (let r = 0; r < side; r++) for (let c = 0; c < side; c++) {
-    const v = filter[r * side + c];
-    S[(r + 1) * (side + 1) + c + 1] = v * v + S[r * (side + 1) + c + 1] + S[(r + 1) * (side + 1) + c] - S[r * (side + 1) + c];
-  }
+  for (let r = 0; r < side; r++)
+    for (let c = 0; c < side; c++) {
+      const v = filter[r * side + c];
+      S[(r + 1) * (side + 1) + c + 1] = v * v + S[r * (side + 1) + c + 1] + S[(r + 1) * (side + 1) + c] - S[r * (side + 1) + c];
+    }
   let best = 0;
-  for (let r = 0; r + window <= side; r++) for (let c = 0; c + window <= side; c++) {
-    const a = S[(r + window) * (side + 1) + c + window] - S[r * (side + 1) + c + window] - S[(r + window) * (side + 1) + c] + S[r * (side + 1) + c];
-    if (a > best) best = a;
-  }
+  for (let r = 0; r + window <= side; r++)
+    for (let c = 0; c + window <= side; c++) {
+      const a =
+        S[(r + window) * (side + 1) + c + window] -
+        S[r * (side + 1) + c + window] -
+        S[(r + window) * (side + 1) + c] +
+        S[r * (side + 1) + c];
+      if (a > best) best = a;
+    }
   return Math.min(1, best / total);
 }
 
@@ -90,11 +102,18 @@ export function roughness(filter: ArrayLike<number>, side: number): number {
   const total = energy(filter);
   if (total === 0) return NaN;
   let s = 0;
-  for (let r = 0; r < side; r++) for (let c = 0; c < side; c++) {
-    const v = filter[r * side + c];
-    if (c + 1 < side) { const d = v - filter[r * side + c + 1]; s += d * d; }
-    if (r + 1 < side) { const d = v - filter[(r + 1) * side + c]; s += d * d; }
-  }
+  for (let r = 0; r < side; r++)
+    for (let c = 0; c < side; c++) {
+      const v = filter[r * side + c];
+      if (c + 1 < side) {
+        const d = v - filter[r * side + c + 1];
+        s += d * d;
+      }
+      if (r + 1 < side) {
+        const d = v - filter[(r + 1) * side + c];
+        s += d * d;
+      }
+    }
   return s / total;
 }
 
@@ -132,11 +151,13 @@ export function filterStats(bank: FilterBank, stat: (filter: Float32Array) => nu
 export function pieceWinRates(clf: Classifier, ds: Dataset, batchSize = 500): Float64Array {
   const dense = clf.net.layers.find(l => l.getClassName() === 'Dense');
   if (!dense) throw new Error(`pieceWinRates: ${clf.name} has no dense layer.`);
-  if (ds.d !== clf.inputSize) throw new Error(`pieceWinRates: ${ds.description} has ${ds.d} features, ${clf.name} expects ${clf.inputSize}.`);
+  if (ds.d !== clf.inputSize)
+    throw new Error(`pieceWinRates: ${ds.description} has ${ds.d} features, ${clf.name} expects ${clf.inputSize}.`);
   const [kernel, bias] = dense.getWeights();
   const outputs = kernel.shape[1] as number;
   const maxout = clf.net.layers.find(l => l.getClassName() === 'Maxout') as unknown as { pieces?: number } | undefined;
-  const pieces = maxout?.pieces ?? 1, units = outputs / pieces;
+  const pieces = maxout?.pieces ?? 1,
+    units = outputs / pieces;
   const wins = new Float64Array(outputs);
   if (pieces === 1) return wins.fill(1);
   forEachBatch(ds, batchSize, b => {

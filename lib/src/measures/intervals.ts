@@ -18,7 +18,8 @@ export interface Interval {
 
 /** The 95 % Wilson score interval of a proportion `p` measured on `n` examples: [low, high]. */
 export function wilsonInterval(p: number, n: number, z = Z95): [number, number] {
-  if (!(n > 0) || !Number.isFinite(p) || p < 0 || p > 1) throw new Error(`wilsonInterval: need 0 ≤ p ≤ 1 and n > 0, got p = ${p}, n = ${n}.`);
+  if (!(n > 0) || !Number.isFinite(p) || p < 0 || p > 1)
+    throw new Error(`wilsonInterval: need 0 ≤ p ≤ 1 and n > 0, got p = ${p}, n = ${n}.`);
   const z2n = (z * z) / n;
   const centre = (p + z2n / 2) / (1 + z2n);
   const half = (z / (1 + z2n)) * Math.sqrt((p * (1 - p)) / n + z2n / (4 * n));

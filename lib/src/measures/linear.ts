@@ -19,7 +19,8 @@ export function worstCasePerturbation(w: tf.Tensor, epsilon: number): tf.Tensor 
 export function linearScoreChange(w: tf.Tensor, eta: tf.Tensor): number {
   if (w.size !== eta.size) throw new Error(`linearScoreChange: w has ${w.size} entries, η has ${eta.size}.`);
   // Summed in double precision in JS, so the comparison with ε‖w‖₁ is not blurred by float32.
-  const a = w.dataSync(), b = eta.dataSync();
+  const a = w.dataSync(),
+    b = eta.dataSync();
   let s = 0;
   for (let i = 0; i < a.length; i++) s += a[i] * b[i];
   return s;
@@ -36,6 +37,7 @@ export function maxLinearScoreChange(w: tf.Tensor, epsilon: number): number {
 
 /** First-order estimate of the loss change, ηᵀ∇ₓJ, per row of a batch ([n, d] each). */
 export function taylorLossChange(gradient: tf.Tensor2D, eta: tf.Tensor2D): tf.Tensor1D {
-  if (gradient.shape.join() !== eta.shape.join()) throw new Error(`taylorLossChange: gradient [${gradient.shape}] and η [${eta.shape}] differ in shape.`);
+  if (gradient.shape.join() !== eta.shape.join())
+    throw new Error(`taylorLossChange: gradient [${gradient.shape}] and η [${eta.shape}] differ in shape.`);
   return tf.tidy(() => tf.sum(tf.mul(gradient, eta), 1) as tf.Tensor1D);
 }

@@ -24,12 +24,20 @@ export interface DirectionalLoss {
 }
 
 /** Mean loss along the FGSM and a random (seeded, one per example) sign direction, for each t in `ts`. */
-export function lossAlongDirections(clf: Classifier, ds: Dataset, ts: number[], seed: number, opts: { batchSize?: number } = {}): DirectionalLoss {
+export function lossAlongDirections(
+  clf: Classifier,
+  ds: Dataset,
+  ts: number[],
+  seed: number,
+  opts: { batchSize?: number } = {},
+): DirectionalLoss {
   if (!Array.isArray(ts) || ts.length === 0) throw new Error('lossAlongDirections: give at least one t, e.g. ae.epsilonRange(0, 0.3, 16).');
   ts.forEach((t, k) => checkEpsilon(t, `ts[${k}]`));
   checkSeed(seed);
-  if (ds.d !== clf.inputSize) throw new Error(`lossAlongDirections: ${ds.description} has ${ds.d} features, ${clf.name} expects ${clf.inputSize}.`);
-  const fgsm = new Float64Array(ts.length), random = new Float64Array(ts.length);
+  if (ds.d !== clf.inputSize)
+    throw new Error(`lossAlongDirections: ${ds.description} has ${ds.d} features, ${clf.name} expects ${clf.inputSize}.`);
+  const fgsm = new Float64Array(ts.length),
+    random = new Float64Array(ts.length);
   const gradient = inputGradientEvaluator(clf);
   try {
     forEachBatch(ds, opts.batchSize ?? 250, b => {
@@ -40,13 +48,26 @@ export function lossAlongDirections(clf: Classifier, ds: Dataset, ts: number[], 
         return [exactSign(grad), r];
       });
       ts.forEach((t, k) => {
-        const [lf, lr] = tf.tidy(() => [dF, dR].map(d =>
-          tf.sum(lossFromLogits(clf.head, clf.net.apply(tf.clipByValue(tf.add(b.x, tf.mul(d, t)), 0, 1), { training: false }) as tf.Tensor2D, b.y, clf.classes))));
-        fgsm[k] += lf.dataSync()[0]; random[k] += lr.dataSync()[0];
+        const [lf, lr] = tf.tidy(() =>
+          [dF, dR].map(d =>
+            tf.sum(
+              lossFromLogits(
+                clf.head,
+                clf.net.apply(tf.clipByValue(tf.add(b.x, tf.mul(d, t)), 0, 1), { training: false }) as tf.Tensor2D,
+                b.y,
+                clf.classes,
+              ),
+            ),
+          ),
+        );
+        fgsm[k] += lf.dataSync()[0];
+        random[k] += lr.dataSync()[0];
         tf.dispose([lf, lr]);
       });
       tf.dispose([dF, dR]);
     });
-  } finally { gradient.dispose(); }
+  } finally {
+    gradient.dispose();
+  }
   return { ts: ts.slice(), fgsm: Array.from(fgsm, v => v / ds.n), random: Array.from(random, v => v / ds.n) };
 }

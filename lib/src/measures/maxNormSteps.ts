@@ -71,17 +71,34 @@ export interface StepEffect {
  * not clipped to [0, 1] unless `clip` (the Taylor view is about the direction, not the pixel range).
  * The random signs of an example are the same at every ε (one direction, scaled).
  */
-export function stepEffects(clf: Classifier, ds: Dataset, epsilons: number[],
-  opts: { kinds?: MaxNormStepKind[]; seed?: number; clip?: boolean; batchSize?: number } = {}): StepEffect[] {
-  const kinds = opts.kinds ?? MAX_NORM_STEP_KINDS, seed = opts.seed ?? 0;
+export function stepEffects(
+  clf: Classifier,
+  ds: Dataset,
+  epsilons: number[],
+  opts: { kinds?: MaxNormStepKind[]; seed?: number; clip?: boolean; batchSize?: number } = {},
+): StepEffect[] {
+  const kinds = opts.kinds ?? MAX_NORM_STEP_KINDS,
+    seed = opts.seed ?? 0;
   epsilons.forEach(e => checkEpsilon(e));
   checkSeed(seed);
-  kinds.forEach(k => { if (!MAX_NORM_STEP_KINDS.includes(k)) throw new Error(`stepEffects: unknown kind '${k}'; expected ${MAX_NORM_STEP_KINDS.join(', ')}.`); });
+  kinds.forEach(k => {
+    if (!MAX_NORM_STEP_KINDS.includes(k)) throw new Error(`stepEffects: unknown kind '${k}'; expected ${MAX_NORM_STEP_KINDS.join(', ')}.`);
+  });
   if (ds.d !== clf.inputSize) throw new Error(`stepEffects: ${ds.description} has ${ds.d} features, ${clf.name} expects ${clf.inputSize}.`);
   const out: StepEffect[] = [];
-  for (const epsilon of epsilons) for (const kind of kinds) {
-    out.push({ kind, epsilon, lossChange: new Float32Array(ds.n), linearChange: new Float32Array(ds.n), margin: new Float32Array(ds.n), error: 0, meanLossChange: 0, meanLinearChange: 0 });
-  }
+  for (const epsilon of epsilons)
+    for (const kind of kinds) {
+      out.push({
+        kind,
+        epsilon,
+        lossChange: new Float32Array(ds.n),
+        linearChange: new Float32Array(ds.n),
+        margin: new Float32Array(ds.n),
+        error: 0,
+        meanLossChange: 0,
+        meanLinearChange: 0,
+      });
+    }
   const wrong = new Array(out.length).fill(0);
   forEachBatch(ds, opts.batchSize ?? 500, b => {
     const g = rawInputGradient(clf, b.x, b.y, false);
@@ -109,7 +126,11 @@ export function stepEffects(clf: Classifier, ds: Dataset, epsilons: number[],
     tf.dispose([g, loss0]);
   });
   const mean = (a: Float32Array) => a.reduce((s, v) => s + v, 0) / a.length;
-  out.forEach((r, k) => { r.error = wrong[k] / ds.n; r.meanLossChange = mean(r.lossChange); r.meanLinearChange = mean(r.linearChange); });
+  out.forEach((r, k) => {
+    r.error = wrong[k] / ds.n;
+    r.meanLossChange = mean(r.lossChange);
+    r.meanLinearChange = mean(r.linearChange);
+  });
   return out;
 }
 

@@ -34,8 +34,15 @@ export function l1Norm(v: ArrayLike<number>): number {
 
 /** cos(a, b) = aᵀb / (‖a‖₂‖b‖₂). */
 export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  if (a.length !== b.length) throw new Error(`cosine: the vectors have ${a.length} and ${b.length} entries; they must have the same length.`);
-  let ab = 0, aa = 0, bb = 0;
-  for (let j = 0; j < a.length; j++) { ab += a[j] * b[j]; aa += a[j] * a[j]; bb += b[j] * b[j]; }
+  if (a.length !== b.length)
+    throw new Error(`cosine: the vectors have ${a.length} and ${b.length} entries; they must have the same length.`);
+  let ab = 0,
+    aa = 0,
+    bb = 0;
+  for (let j = 0; j < a.length; j++) {
+    ab += a[j] * b[j];
+    aa += a[j] * a[j];
+    bb += b[j] * b[j];
+  }
   return ab / Math.sqrt(aa * bb);
 }

@@ -14,12 +14,16 @@ export type DatasetAttack = (clf: Classifier, ds: Dataset, epsilon: number) => D
 /** FGSM as a `DatasetAttack`, the default attack of `epsilonSweep`. */
 export const fgsmAttack: DatasetAttack = (clf, ds, eps) => fgsmDataset(clf, ds, eps);
 
-export interface SweepPoint { epsilon: number; error: number; meanConfidenceOnErrors: number }
+export interface SweepPoint {
+  epsilon: number;
+  error: number;
+  meanConfidenceOnErrors: number;
+}
 
 /** Evenly spaced ε values from `from` to `to` inclusive. */
 export function epsilonRange(from: number, to: number, points: number): number[] {
   if (!Number.isInteger(points) || points < 2) throw new Error(`epsilonRange: points = ${points}, expected an integer ≥ 2.`);
-  return Array.from({ length: points }, (_, i) => +(from + (to - from) * i / (points - 1)).toFixed(6));
+  return Array.from({ length: points }, (_, i) => +(from + ((to - from) * i) / (points - 1)).toFixed(6));
 }
 
 /** Error and mean confidence on errors of `clf` under `attack` at each ε. */

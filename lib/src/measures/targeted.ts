@@ -30,18 +30,24 @@ export function targetedSuccess(clf: Classifier, ds: Dataset, epsilon: number): 
   const counts = new Array(C).fill(0);
   for (let i = 0; i < ds.n; i++) counts[ds.y[i]]++;
   const perTarget = new Array(C).fill(0);
-  let total = 0, totalHits = 0;
+  let total = 0,
+    totalHits = 0;
   for (let t = 0; t < C; t++) {
     const targets = new Int32Array(ds.n).fill(t);
     const pred = evaluate(clf, fgsmDataset(clf, ds, epsilon, { targets })).predictions;
-    let moved = 0, eligible = 0;
+    let moved = 0,
+      eligible = 0;
     for (let i = 0; i < ds.n; i++) {
       if (ds.y[i] === t) continue;
       eligible++;
-      if (pred[i] === t) { moved++; hits[ds.y[i]][t]++; }
+      if (pred[i] === t) {
+        moved++;
+        hits[ds.y[i]][t]++;
+      }
     }
     perTarget[t] = eligible ? moved / eligible : NaN;
-    total += eligible; totalHits += moved;
+    total += eligible;
+    totalHits += moved;
   }
   const success = hits.map((row, y) => row.map((h, t) => (y === t || counts[y] === 0 ? NaN : h / counts[y])));
   return { success, meanSuccess: total ? totalHits / total : NaN, perTarget, counts };

@@ -28,12 +28,22 @@ export function transferMatrix(models: Classifier[], ds: Dataset, epsilon: numbe
     const own = evaluate(source, adv);
     for (const target of models) {
       const ev = target === source ? own : evaluate(target, adv);
-      let both = 0, same = 0;
+      let both = 0,
+        same = 0;
       for (let i = 0; i < ds.n; i++) {
-        if (own.predictions[i] !== ds.y[i] && ev.predictions[i] !== ds.y[i]) { both++; if (own.predictions[i] === ev.predictions[i]) same++; }
+        if (own.predictions[i] !== ds.y[i] && ev.predictions[i] !== ds.y[i]) {
+          both++;
+          if (own.predictions[i] === ev.predictions[i]) same++;
+        }
       }
-      out.push({ source: source.name, target: target.name, error: ev.error, sourceError: own.error,
-        sameWrongClass: both ? same / both : NaN, meanConfidenceOnErrors: ev.meanConfidenceOnErrors });
+      out.push({
+        source: source.name,
+        target: target.name,
+        error: ev.error,
+        sourceError: own.error,
+        sameWrongClass: both ? same / both : NaN,
+        meanConfidenceOnErrors: ev.meanConfidenceOnErrors,
+      });
     }
   }
   return out;

@@ -32,11 +32,13 @@ export function wrongRegions(clf: Classifier, ds: Dataset, epsilons: number[]): 
   if (epsilons.length === 0 || epsilons.some((e, k) => !(Number.isFinite(e) && e > 0) || (k > 0 && e <= epsilons[k - 1]))) {
     throw new Error('wrongRegions: epsilons must be finite, positive and increasing (e.g. ae.epsilonRange(0.01, 1, 100)).');
   }
-  if (ds.d !== clf.inputSize) throw new Error(`wrongRegions: ${ds.description} has ${ds.d} features, ${clf.name} expects ${clf.inputSize}.`);
+  if (ds.d !== clf.inputSize)
+    throw new Error(`wrongRegions: ${ds.description} has ${ds.d} features, ${clf.name} expects ${clf.inputSize}.`);
   const out: WrongRegion[] = [];
   for (let i = 0; i < ds.n; i++) {
     const label = ds.y[i];
-    const x = tf.tensor2d(ds.x.subarray(i * ds.d, (i + 1) * ds.d), [1, ds.d]), y = tf.tensor1d([label], 'int32');
+    const x = tf.tensor2d(ds.x.subarray(i * ds.d, (i + 1) * ds.d), [1, ds.d]),
+      y = tf.tensor1d([label], 'int32');
     const sign = tf.tidy(() => exactSign(inputGradient(clf, x, y)));
     const p = logitsAlongLine(clf, x, sign, epsilons).predictions;
     tf.dispose([x, y, sign]);
@@ -44,7 +46,9 @@ export function wrongRegions(clf: Classifier, ds: Dataset, epsilons: number[]): 
     const after = flip < 0 ? [] : p.slice(flip);
     const finalClass = p[p.length - 1];
     out.push({
-      index: i, label, finalClass,
+      index: i,
+      label,
+      finalClass,
       flipEpsilon: flip < 0 ? NaN : epsilons[flip],
       staysWrong: flip < 0 ? NaN : after.filter(c => c !== label).length / after.length,
       finalShare: p.filter(c => c === finalClass).length / p.length,

@@ -19,11 +19,16 @@ export interface ModelOptions {
   name?: string;
 }
 
-const dense = (units: number, seed: number, name: string, inputSize?: number, initRange?: number) => tf.layers.dense({
-  units, name, kernelInitializer: initRange === undefined ? tf.initializers.glorotUniform({ seed })
-    : tf.initializers.randomUniform({ minval: -initRange, maxval: initRange, seed }),
-  ...(inputSize ? { inputShape: [inputSize] } : {}),
-});
+const dense = (units: number, seed: number, name: string, inputSize?: number, initRange?: number) =>
+  tf.layers.dense({
+    units,
+    name,
+    kernelInitializer:
+      initRange === undefined
+        ? tf.initializers.glorotUniform({ seed })
+        : tf.initializers.randomUniform({ minval: -initRange, maxval: initRange, seed }),
+    ...(inputSize ? { inputShape: [inputSize] } : {}),
+  });
 
 /** Binary logistic regression, P(y = 1 | x) = σ(wᵀx + b): the paper's §5 model (one `dense` unit). */
 export function logisticRegression(o: ModelOptions): Classifier {
@@ -36,7 +41,8 @@ export function logisticRegression(o: ModelOptions): Classifier {
 /** Shallow softmax regression over 10 classes (the paper's §6 linear baseline). */
 export function softmaxRegression(o: ModelOptions & { classes?: number }): Classifier {
   checkSeed(o.seed);
-  const d = o.inputSize ?? 784, c = o.classes ?? 10;
+  const d = o.inputSize ?? 784,
+    c = o.classes ?? 10;
   const net = tf.sequential({ name: o.name ?? 'softmax', layers: [dense(c, childSeed(o.seed, 'w'), 'linear', d)] });
   return { name: o.name ?? 'softmax', head: 'softmax', net, inputSize: d, classes: c };
 }
@@ -56,7 +62,8 @@ export interface DeepOptions extends ModelOptions {
 
 /** The paper's maxout network: `layers` maxout layers of `units` × `pieces`, dropout, softmax. */
 export function maxoutNetwork(o: DeepOptions & { pieces?: number }): Classifier {
-  const units = o.units ?? 240, pieces = o.pieces ?? 5;
+  const units = o.units ?? 240,
+    pieces = o.pieces ?? 5;
   checkPositiveInt(pieces, 'pieces');
   return deepNet(o, 'maxout', (i, seed) => [
     dense(units * pieces, seed, `linear${i}`, undefined, o.initRange),
@@ -84,16 +91,21 @@ export function reluMlp(o: DeepOptions): Classifier {
 
 function deepNet(o: DeepOptions, kind: string, hidden: (i: number, seed: number) => tf.layers.Layer[]): Classifier {
   checkSeed(o.seed);
-  const d = o.inputSize ?? 784, c = o.classes ?? 10, nLayers = o.layers ?? 2;
-  checkPositiveInt(o.units ?? 240, 'units'); checkPositiveInt(nLayers, 'layers');
-  const pIn = o.inputDropout ?? 0.2, pHid = o.hiddenDropout ?? 0.5;
+  const d = o.inputSize ?? 784,
+    c = o.classes ?? 10,
+    nLayers = o.layers ?? 2;
+  checkPositiveInt(o.units ?? 240, 'units');
+  checkPositiveInt(nLayers, 'layers');
+  const pIn = o.inputDropout ?? 0.2,
+    pHid = o.hiddenDropout ?? 0.5;
   const layers: tf.layers.Layer[] = [tf.layers.inputLayer({ inputShape: [d] }) as unknown as tf.layers.Layer];
   if (pIn > 0) layers.push(new SeededDropout({ rate: pIn, seed: childSeed(o.seed, 'drop-in'), name: 'dropout_in' }));
   for (let i = 1; i <= nLayers; i++) {
     layers.push(...hidden(i, childSeed(o.seed, `w${i}`)));
     if (pHid > 0) layers.push(new SeededDropout({ rate: pHid, seed: childSeed(o.seed, `drop${i}`), name: `dropout${i}` }));
   }
-  if (o.initRange !== undefined && !(o.initRange > 0)) throw new Error(`initRange = ${o.initRange}: expected a positive number (e.g. .005).`);
+  if (o.initRange !== undefined && !(o.initRange > 0))
+    throw new Error(`initRange = ${o.initRange}: expected a positive number (e.g. .005).`);
   layers.push(dense(c, childSeed(o.seed, 'out'), 'logits', undefined, o.initRange));
   const name = o.name ?? kind;
   const net = tf.sequential({ name, layers });
@@ -103,10 +115,14 @@ function deepNet(o: DeepOptions, kind: string, hidden: (i: number, seed: number)
 /** The paper's shallow RBF network: one RBF unit per class (σ = 1 relative width at start). */
 export function rbfNetwork(o: ModelOptions & { classes?: number; sigma?: number }): Classifier {
   checkSeed(o.seed);
-  const d = o.inputSize ?? 784, c = o.classes ?? 10;
-  const net = tf.sequential({ name: o.name ?? 'rbf', layers: [
-    tf.layers.inputLayer({ inputShape: [d] }) as unknown as tf.layers.Layer,
-    new RbfLayer({ units: c, sigma: o.sigma ?? 1, seed: childSeed(o.seed, 'rbf'), name: 'rbf' }),
-  ] });
+  const d = o.inputSize ?? 784,
+    c = o.classes ?? 10;
+  const net = tf.sequential({
+    name: o.name ?? 'rbf',
+    layers: [
+      tf.layers.inputLayer({ inputShape: [d] }) as unknown as tf.layers.Layer,
+      new RbfLayer({ units: c, sigma: o.sigma ?? 1, seed: childSeed(o.seed, 'rbf'), name: 'rbf' }),
+    ],
+  });
   return { name: o.name ?? 'rbf', head: 'rbf', net, inputSize: d, classes: c };
 }

@@ -36,7 +36,10 @@ export function probabilities(clf: Classifier, x: tf.Tensor2D): tf.Tensor2D {
 }
 
 export function probabilitiesFromLogits(head: Head, z: tf.Tensor2D): tf.Tensor2D {
-  if (head === 'binary') { const p = tf.sigmoid(z); return tf.concat([tf.sub(1, p), p], 1) as tf.Tensor2D; }
+  if (head === 'binary') {
+    const p = tf.sigmoid(z);
+    return tf.concat([tf.sub(1, p), p], 1) as tf.Tensor2D;
+  }
   if (head === 'softmax') return tf.softmax(z);
   return tf.exp(z);
 }
@@ -55,7 +58,7 @@ export function predictFromLogits(head: Head, z: tf.Tensor2D): tf.Tensor1D {
 export function lossFromLogits(head: Head, z: tf.Tensor2D, y: tf.Tensor1D, classes: number): tf.Tensor1D {
   return tf.tidy(() => {
     if (head === 'binary') {
-      const s = tf.sub(tf.mul(tf.cast(y, 'float32'), 2), 1);            // y ∈ {−1, 1}
+      const s = tf.sub(tf.mul(tf.cast(y, 'float32'), 2), 1); // y ∈ {−1, 1}
       return tf.softplus(tf.neg(tf.mul(s, tf.reshape(z, [-1])))) as tf.Tensor1D;
     }
     const onehot = tf.oneHot(y, classes);
@@ -83,6 +86,10 @@ export function inputGradient(clf: Classifier, x: tf.Tensor2D, y: tf.Tensor1D): 
 
 /** `inputGradient` without the input checks (they sync labels to the CPU), for inner loops. */
 export function rawInputGradient(clf: Classifier, x: tf.Tensor2D, y: tf.Tensor1D, training: boolean): tf.Tensor2D {
-  return tf.tidy(() => tf.grad((xx: tf.Tensor) =>
-    tf.sum(lossFromLogits(clf.head, clf.net.apply(xx, { training }) as tf.Tensor2D, y, clf.classes)))(x) as tf.Tensor2D);
+  return tf.tidy(
+    () =>
+      tf.grad((xx: tf.Tensor) => tf.sum(lossFromLogits(clf.head, clf.net.apply(xx, { training }) as tf.Tensor2D, y, clf.classes)))(
+        x,
+      ) as tf.Tensor2D,
+  );
 }

@@ -15,9 +15,12 @@ export class SeededDropout extends tf.layers.Layer {
   constructor(args: { rate: number; seed: number; name?: string }) {
     super(args);
     if (!(args.rate >= 0 && args.rate < 1)) throw new Error(`dropout rate ${args.rate}: expected 0 ≤ rate < 1.`);
-    this.rate = args.rate; this.seed = args.seed;
+    this.rate = args.rate;
+    this.seed = args.seed;
   }
-  computeOutputShape(s: tf.Shape): tf.Shape { return s; }
+  computeOutputShape(s: tf.Shape): tf.Shape {
+    return s;
+  }
   call(inputs: tf.Tensor | tf.Tensor[], kwargs: { training?: boolean }): tf.Tensor {
     const x = Array.isArray(inputs) ? inputs[0] : inputs;
     if (!kwargs?.training || this.rate === 0) return x;
@@ -27,6 +30,8 @@ export class SeededDropout extends tf.layers.Layer {
       return tf.mul(x, tf.mul(keep, 1 / (1 - this.rate)));
     });
   }
-  getConfig(): tf.serialization.ConfigDict { return { ...super.getConfig(), rate: this.rate, seed: this.seed }; }
+  getConfig(): tf.serialization.ConfigDict {
+    return { ...super.getConfig(), rate: this.rate, seed: this.seed };
+  }
 }
 tf.serialization.registerClass(SeededDropout);

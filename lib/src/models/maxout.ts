@@ -24,7 +24,7 @@ export function maxoutOp(z: tf.Tensor2D, pieces: number): tf.Tensor2D {
     return {
       value: tf.max(x3, 2),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const mask = tf.oneHot(saved[0] as tf.Tensor2D, pieces);       // [b, units, pieces]
+        const mask = tf.oneHot(saved[0] as tf.Tensor2D, pieces); // [b, units, pieces]
         return tf.reshape(tf.mul(mask, tf.expandDims(dy, 2)), [-1, width]);
       },
     };
@@ -40,11 +40,15 @@ export class Maxout extends tf.layers.Layer {
     super(args);
     this.pieces = args.pieces;
   }
-  computeOutputShape(s: tf.Shape): tf.Shape { return [s[0], (s[1] as number) / this.pieces]; }
+  computeOutputShape(s: tf.Shape): tf.Shape {
+    return [s[0], (s[1] as number) / this.pieces];
+  }
   call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     const x = Array.isArray(inputs) ? inputs[0] : inputs;
     return maxoutOp(x as tf.Tensor2D, this.pieces);
   }
-  getConfig(): tf.serialization.ConfigDict { return { ...super.getConfig(), pieces: this.pieces }; }
+  getConfig(): tf.serialization.ConfigDict {
+    return { ...super.getConfig(), pieces: this.pieces };
+  }
 }
 tf.serialization.registerClass(Maxout);

@@ -11,7 +11,9 @@ import * as crypto from 'crypto';
 import { Classifier, Head } from './classifier';
 import { LIB_VERSION } from '../core/version';
 import { PROJECT_DIR } from '../core/paths';
-import './maxout'; import './rbf'; import './dropout';   // register custom layers for deserialization
+import './maxout';
+import './rbf';
+import './dropout'; // register custom layers for deserialization
 
 export interface ModelMeta {
   name: string;
@@ -48,23 +50,42 @@ export function modelDir(name: string): string {
 }
 
 /** Saves weights, topology and metadata (the checksum is computed here). */
-export async function saveClassifier(clf: Classifier, meta: Omit<ModelMeta, 'checksum' | 'libVersion' | 'name' | 'head' | 'inputSize' | 'classes' | 'createdAt' | 'backend'>, where = clf.name): Promise<ModelMeta> {
+export async function saveClassifier(
+  clf: Classifier,
+  meta: Omit<ModelMeta, 'checksum' | 'libVersion' | 'name' | 'head' | 'inputSize' | 'classes' | 'createdAt' | 'backend'>,
+  where = clf.name,
+): Promise<ModelMeta> {
   const dir = modelDir(where);
   fs.mkdirSync(dir, { recursive: true });
   let checksum = '';
-  await clf.net.save(tf.io.withSaveHandler(async (a: tf.io.ModelArtifacts) => {
-    const weights = Buffer.from(a.weightData as ArrayBuffer);
-    checksum = sha256(weights);
-    fs.writeFileSync(path.join(dir, 'weights.bin'), weights);
-    fs.writeFileSync(path.join(dir, 'model.json'), JSON.stringify({
-      modelTopology: a.modelTopology, format: a.format, generatedBy: a.generatedBy, convertedBy: a.convertedBy ?? null,
-      weightsManifest: [{ paths: ['weights.bin'], weights: a.weightSpecs }],
-    }));
-    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON', weightDataBytes: weights.length } };
-  }));
+  await clf.net.save(
+    tf.io.withSaveHandler(async (a: tf.io.ModelArtifacts) => {
+      const weights = Buffer.from(a.weightData as ArrayBuffer);
+      checksum = sha256(weights);
+      fs.writeFileSync(path.join(dir, 'weights.bin'), weights);
+      fs.writeFileSync(
+        path.join(dir, 'model.json'),
+        JSON.stringify({
+          modelTopology: a.modelTopology,
+          format: a.format,
+          generatedBy: a.generatedBy,
+          convertedBy: a.convertedBy ?? null,
+          weightsManifest: [{ paths: ['weights.bin'], weights: a.weightSpecs }],
+        }),
+      );
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON', weightDataBytes: weights.length } };
+    }),
+  );
   const full: ModelMeta = {
-    name: clf.name, head: clf.head, inputSize: clf.inputSize, classes: clf.classes,
-    ...meta, libVersion: LIB_VERSION, backend: tf.getBackend(), checksum, createdAt: new Date().toISOString(),
+    name: clf.name,
+    head: clf.head,
+    inputSize: clf.inputSize,
+    classes: clf.classes,
+    ...meta,
+    libVersion: LIB_VERSION,
+    backend: tf.getBackend(),
+    checksum,
+    createdAt: new Date().toISOString(),
   };
   writeModelMeta(dir, full);
   return full;
@@ -73,7 +94,8 @@ export async function saveClassifier(clf: Classifier, meta: Omit<ModelMeta, 'che
 /** Reads a model's metadata without loading its weights. */
 export function readModelMeta(name: string): ModelMeta {
   const file = path.join(modelDir(name), 'meta.json');
-  if (!fs.existsSync(file)) throw new Error(`Model '${name}': ${file} is missing. Train it with \`npm run train -- ${path.basename(name)}\`.`);
+  if (!fs.existsSync(file))
+    throw new Error(`Model '${name}': ${file} is missing. Train it with \`npm run train -- ${path.basename(name)}\`.`);
   return JSON.parse(fs.readFileSync(file, 'utf8'));
 }
 
@@ -84,22 +106,31 @@ export function writeModelMeta(name: string, meta: ModelMeta): void {
 
 /** Loads a saved classifier, verifying that every file is there and the weights' checksum. */
 export async function loadClassifier(name: string): Promise<{ clf: Classifier; meta: ModelMeta }> {
-  const dir = modelDir(name), short = path.basename(dir);
+  const dir = modelDir(name),
+    short = path.basename(dir);
   const meta = readModelMeta(name);
   for (const f of ['model.json', 'weights.bin']) {
-    if (!fs.existsSync(path.join(dir, f))) throw new Error(`Model '${short}': ${path.join(dir, f)} is missing. Retrain it with \`npm run train -- ${short}\`.`);
+    if (!fs.existsSync(path.join(dir, f)))
+      throw new Error(`Model '${short}': ${path.join(dir, f)} is missing. Retrain it with \`npm run train -- ${short}\`.`);
   }
   const weights = fs.readFileSync(path.join(dir, 'weights.bin'));
   const got = sha256(weights);
   if (got !== meta.checksum) {
-    throw new Error(`Model '${short}': weights.bin has checksum ${got.slice(0, 12)}…, meta.json expects ${meta.checksum.slice(0, 12)}…; the file is damaged or from another run. Retrain with \`npm run train -- ${short}\` or restore it with \`git checkout data/models/${short}\`.`);
+    throw new Error(
+      `Model '${short}': weights.bin has checksum ${got.slice(0, 12)}…, meta.json expects ${meta.checksum.slice(0, 12)}…; the file is damaged or from another run. Retrain with \`npm run train -- ${short}\` or restore it with \`git checkout data/models/${short}\`.`,
+    );
   }
   const mj = JSON.parse(fs.readFileSync(path.join(dir, 'model.json'), 'utf8'));
-  const net = await tf.loadLayersModel(tf.io.fromMemory({
-    modelTopology: mj.modelTopology, weightSpecs: mj.weightsManifest[0].weights,
-    weightData: weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength),
-  }));
+  const net = await tf.loadLayersModel(
+    tf.io.fromMemory({
+      modelTopology: mj.modelTopology,
+      weightSpecs: mj.weightsManifest[0].weights,
+      weightData: weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength),
+    }),
+  );
   return { clf: { name: meta.name, head: meta.head, net, inputSize: meta.inputSize, classes: meta.classes }, meta };
 }
 
-function sha256(b: Uint8Array): string { return crypto.createHash('sha256').update(b).digest('hex'); }
+function sha256(b: Uint8Array): string {
+  return crypto.createHash('sha256').update(b).digest('hex');
+}

@@ -17,25 +17,40 @@ export class RbfLayer extends tf.layers.Layer {
   private logBeta!: tf.LayerVariable;
   constructor(args: { units: number; sigma: number; seed: number; name?: string }) {
     super(args);
-    this.units = args.units; this.sigma = args.sigma; this.seed = args.seed;
+    this.units = args.units;
+    this.sigma = args.sigma;
+    this.seed = args.seed;
   }
   build(inputShape: tf.Shape | tf.Shape[]): void {
     const d = (inputShape as tf.Shape)[1] as number;
-    this.centres = this.addWeight('centres', [d, this.units], 'float32',
-      tf.initializers.randomUniform({ minval: 0, maxval: 0.2, seed: this.seed }));
+    this.centres = this.addWeight(
+      'centres',
+      [d, this.units],
+      'float32',
+      tf.initializers.randomUniform({ minval: 0, maxval: 0.2, seed: this.seed }),
+    );
     // β is stored as log β so it stays positive under unconstrained optimizer steps.
-    this.logBeta = this.addWeight('log_beta', [d, this.units], 'float32',
-      tf.initializers.constant({ value: Math.log(1 / (this.sigma * this.sigma * d)) }));
+    this.logBeta = this.addWeight(
+      'log_beta',
+      [d, this.units],
+      'float32',
+      tf.initializers.constant({ value: Math.log(1 / (this.sigma * this.sigma * d)) }),
+    );
     this.built = true;
   }
-  computeOutputShape(s: tf.Shape): tf.Shape { return [s[0], this.units]; }
+  computeOutputShape(s: tf.Shape): tf.Shape {
+    return [s[0], this.units];
+  }
   call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     return tf.tidy(() => {
       const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor2D;
-      const mu = this.centres.read(), beta = tf.exp(this.logBeta.read());
+      const mu = this.centres.read(),
+        beta = tf.exp(this.logBeta.read());
       // Σᵢ β(x − μ)² = x²·β − 2x·(βμ) + Σ βμ², as three matmuls instead of an [n, d, C] tensor.
-      const quad = tf.add(tf.sub(tf.matMul(tf.square(x), beta), tf.mul(2, tf.matMul(x, tf.mul(beta, mu)))),
-        tf.sum(tf.mul(beta, tf.square(mu)), 0));
+      const quad = tf.add(
+        tf.sub(tf.matMul(tf.square(x), beta), tf.mul(2, tf.matMul(x, tf.mul(beta, mu)))),
+        tf.sum(tf.mul(beta, tf.square(mu)), 0),
+      );
       return tf.neg(tf.relu(quad));
     });
   }
@@ -52,9 +67,12 @@ tf.serialization.registerClass(RbfLayer);
 export function initRbfCentres(net: tf.LayersModel, ds: { x: Float32Array; y: Int32Array; n: number; d: number; classes: number }): void {
   const layer = net.layers.find(l => l instanceof RbfLayer) as RbfLayer | undefined;
   if (!layer) throw new Error('initRbfCentres: the model has no RbfLayer (build it with rbfNetwork).');
-  const { d, classes } = ds, sum = new Float32Array(d * classes), count = new Float32Array(classes);
+  const { d, classes } = ds,
+    sum = new Float32Array(d * classes),
+    count = new Float32Array(classes);
   for (let i = 0; i < ds.n; i++) {
-    const c = ds.y[i]; count[c]++;
+    const c = ds.y[i];
+    count[c]++;
     for (let j = 0; j < d; j++) sum[j * classes + c] += ds.x[i * d + j];
   }
   for (let j = 0; j < d; j++) for (let c = 0; c < classes; c++) sum[j * classes + c] /= Math.max(1, count[c]);

@@ -17,7 +17,9 @@ export function resultsDir(): string {
 
 function csvPath(name: string, dir: string): string {
   if (!/^[\w][\w.-]*$/.test(name) || name.endsWith('.csv')) {
-    throw new Error(`results name '${name}' must be letters, digits, '.', '-' or '_' without ".csv" (e.g. 'fgsm-sweep'); the file is <dir>/<name>.csv.`);
+    throw new Error(
+      `results name '${name}' must be letters, digits, '.', '-' or '_' without ".csv" (e.g. 'fgsm-sweep'); the file is <dir>/<name>.csv.`,
+    );
   }
   return path.join(dir, `${name}.csv`);
 }
@@ -32,26 +34,48 @@ export function toCsv(data: DataFrame | Row[]): string {
 /** Parses CSV text into rows: numbers, NaN, true/false and empty (null) are typed back. */
 export function parseCsv(text: string): Row[] {
   const records: string[][] = [];
-  let field = '', record: string[] = [], quoted = false, wasQuoted = false;
-  const endField = () => { record.push(wasQuoted ? '\u0000' + field : field); field = ''; wasQuoted = false; };
+  let field = '',
+    record: string[] = [],
+    quoted = false,
+    wasQuoted = false;
+  const endField = () => {
+    record.push(wasQuoted ? '\u0000' + field : field);
+    field = '';
+    wasQuoted = false;
+  };
   for (let i = 0; i < text.length; i++) {
     const ch = text[i];
     if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') { field += '"'; i++; } else if (ch === '"') quoted = false; else field += ch;
-    } else if (ch === '"' && field === '') { quoted = true; wasQuoted = true; } else if (ch === ',') endField();
+      if (ch === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else field += ch;
+    } else if (ch === '"' && field === '') {
+      quoted = true;
+      wasQuoted = true;
+    } else if (ch === ',') endField();
     else if (ch === '\n' || ch === '\r') {
       if (ch === '\r' && text[i + 1] === '\n') i++;
-      endField(); records.push(record); record = [];
+      endField();
+      records.push(record);
+      record = [];
     } else field += ch;
   }
   if (quoted) throw new Error('CSV: a quoted field is not closed (missing ").');
-  if (field !== '' || record.length > 0) { endField(); records.push(record); }
+  if (field !== '' || record.length > 0) {
+    endField();
+    records.push(record);
+  }
   if (records.length === 0) throw new Error('CSV: no header line.');
   const header = records[0].map(h => h.replace(/^\u0000/, ''));
-  return records.slice(1).filter(r => !(r.length === 1 && r[0] === '')).map((r, i) => {
-    if (r.length !== header.length) throw new Error(`CSV: line ${i + 2} has ${r.length} fields, the header has ${header.length}.`);
-    return Object.fromEntries(header.map((h, j) => [h, typed(r[j])]));
-  });
+  return records
+    .slice(1)
+    .filter(r => !(r.length === 1 && r[0] === ''))
+    .map((r, i) => {
+      if (r.length !== header.length) throw new Error(`CSV: line ${i + 2} has ${r.length} fields, the header has ${header.length}.`);
+      return Object.fromEntries(header.map((h, j) => [h, typed(r[j])]));
+    });
 }
 
 function typed(s: string): Cell {

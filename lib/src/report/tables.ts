@@ -48,8 +48,13 @@ export interface TableOptions {
 
 /** True for a danfojs DataFrame (checked by shape, so two danfojs copies still work). */
 export function isDataFrame(x: unknown): x is DataFrame {
-  return typeof x === 'object' && x !== null && Array.isArray((x as DataFrame).columns) &&
-    Array.isArray((x as DataFrame).values) && Array.isArray((x as DataFrame).shape);
+  return (
+    typeof x === 'object' &&
+    x !== null &&
+    Array.isArray((x as DataFrame).columns) &&
+    Array.isArray((x as DataFrame).values) &&
+    Array.isArray((x as DataFrame).shape)
+  );
 }
 
 /** A DataFrame from row objects (columns in order of first appearance), or the DataFrame itself. */
@@ -58,7 +63,10 @@ export function toDataFrame(data: DataFrame | Row[]): DataFrame {
   const rows = checkRows(data, 'toDataFrame');
   const cols = columnsOf(rows);
   const dfd = danfo();
-  return new dfd.DataFrame(rows.map(r => cols.map(c => (r[c] === undefined ? null : r[c]))), { columns: cols });
+  return new dfd.DataFrame(
+    rows.map(r => cols.map(c => (r[c] === undefined ? null : r[c]))),
+    { columns: cols },
+  );
 }
 
 /** Row objects from a DataFrame or rows (copied). */
@@ -79,11 +87,17 @@ export function formatCell(v: Cell, format?: ColumnFormat): string {
     if (Number.isNaN(v)) return '—';
     if (!Number.isFinite(v)) return v > 0 ? '∞' : '−∞';
     switch (format) {
-      case 'percent': case 'percent1': return formatPercent(v, 1);
-      case 'percent2': return formatPercent(v, 2);
-      case 'int': return Math.round(v).toString();
-      case 'fixed2': return v.toFixed(2);
-      case 'fixed4': return v.toFixed(4);
+      case 'percent':
+      case 'percent1':
+        return formatPercent(v, 1);
+      case 'percent2':
+        return formatPercent(v, 2);
+      case 'int':
+        return Math.round(v).toString();
+      case 'fixed2':
+        return v.toFixed(2);
+      case 'fixed4':
+        return v.toFixed(4);
       default:
         if (Number.isInteger(v)) return v.toString();
         return Math.abs(v) >= 1e6 || Math.abs(v) < 1e-4 ? v.toExponential(3) : String(Number(v.toPrecision(4)));
@@ -103,22 +117,43 @@ export function tableHtml(data: DataFrame | Row[], opts: TableOptions = {}): str
   const { cols, cells, more } = formatted(data, opts);
   const numeric = cols.map((_, j) => cells.every(r => r[j].numeric || r[j].text === ''));
   const th = cols.map((c, j) => `<th style="text-align:${numeric[j] ? 'right' : 'left'}">${escapeHtml(c)}</th>`).join('');
-  const body = cells.map(r => '<tr>' + r.map((c, j) =>
-    `<td style="text-align:${numeric[j] ? 'right' : 'left'}${c.style ? ';' + c.style : ''}">${escapeHtml(c.text)}</td>`).join('') + '</tr>').join('\n');
-  const caption = opts.caption ? `<div class="aelab-caption" style="font-weight:600;margin:6px 0 2px">${escapeHtml(opts.caption)}</div>` : '';
+  const body = cells
+    .map(
+      r =>
+        '<tr>' +
+        r
+          .map(
+            (c, j) => `<td style="text-align:${numeric[j] ? 'right' : 'left'}${c.style ? ';' + c.style : ''}">${escapeHtml(c.text)}</td>`,
+          )
+          .join('') +
+        '</tr>',
+    )
+    .join('\n');
+  const caption = opts.caption
+    ? `<div class="aelab-caption" style="font-weight:600;margin:6px 0 2px">${escapeHtml(opts.caption)}</div>`
+    : '';
   const note = more > 0 ? `<tr><td colspan="${cols.length}" style="color:#666">… ${more} more rows</td></tr>` : '';
-  return `<div class="aelab-table-block">${caption}` +
+  return (
+    `<div class="aelab-table-block">${caption}` +
     `<table class="aelab-table${opts.className ? ' ' + opts.className : ''}" style="border-collapse:collapse;font-variant-numeric:tabular-nums;margin:2px 0 6px">` +
     `<thead><tr>${th}</tr></thead><tbody>\n${body}${note}</tbody></table>` +
-    (opts.footnote ? `<div class="aelab-table-note" style="color:#555;font-size:90%;max-width:60em;margin:0 0 6px">${escapeHtml(opts.footnote)}</div>` : '') + '</div>' +
-    '<style>.aelab-table th,.aelab-table td{padding:3px 10px;border-bottom:1px solid #ddd}.aelab-table thead th{border-bottom:2px solid #888}</style>';
+    (opts.footnote
+      ? `<div class="aelab-table-note" style="color:#555;font-size:90%;max-width:60em;margin:0 0 6px">${escapeHtml(opts.footnote)}</div>`
+      : '') +
+    '</div>' +
+    '<style>.aelab-table th,.aelab-table td{padding:3px 10px;border-bottom:1px solid #ddd}.aelab-table thead th{border-bottom:2px solid #888}</style>'
+  );
 }
 
 /** The table as aligned plain text (for scripts and logs). */
 export function tableText(data: DataFrame | Row[], opts: TableOptions = {}): string {
   const { cols, cells, more } = formatted(data, opts);
   const widths = cols.map((c, j) => Math.max(c.length, ...cells.map(r => r[j].text.length)));
-  const line = (texts: string[]) => texts.map((t, j) => t.padEnd(widths[j])).join('  ').trimEnd();
+  const line = (texts: string[]) =>
+    texts
+      .map((t, j) => t.padEnd(widths[j]))
+      .join('  ')
+      .trimEnd();
   const out = [line(cols), widths.map(w => '-'.repeat(w)).join('  '), ...cells.map(r => line(r.map(c => c.text)))];
   if (more > 0) out.push(`… ${more} more rows`);
   if (opts.footnote) out.push(opts.footnote);
@@ -139,29 +174,38 @@ export function showTable(data: DataFrame | Row[], opts: TableOptions = {}): Dat
 export function quietFrame(df: DataFrame): DataFrame {
   Object.defineProperty(df, inspect.custom, {
     value: () => `DataFrame ${df.shape[0]} rows × ${df.shape[1]} columns [${df.columns.join(', ')}] (shown above; df.print() prints it)`,
-    enumerable: false, configurable: true,
+    enumerable: false,
+    configurable: true,
   });
   return df;
 }
 
-interface FormattedCell { text: string; numeric: boolean; style?: string }
+interface FormattedCell {
+  text: string;
+  numeric: boolean;
+  style?: string;
+}
 
 function formatted(data: DataFrame | Row[], opts: TableOptions) {
   const rows = toRows(data);
   const cols = isDataFrame(data) ? data.columns.slice() : columnsOf(rows);
   const max = opts.maxRows ?? 50;
   const shown = rows.slice(0, max);
-  const cells: FormattedCell[][] = shown.map(r => cols.map(c => {
-    const v = r[c], f = opts.formats?.[c];
-    return { text: formatCell(v, f), numeric: typeof v === 'number' && f !== 'text', style: opts.cellStyle?.(c, v) };
-  }));
+  const cells: FormattedCell[][] = shown.map(r =>
+    cols.map(c => {
+      const v = r[c],
+        f = opts.formats?.[c];
+      return { text: formatCell(v, f), numeric: typeof v === 'number' && f !== 'text', style: opts.cellStyle?.(c, v) };
+    }),
+  );
   return { cols, cells, more: rows.length - shown.length };
 }
 
 function checkRows(data: unknown, where: string): Row[] {
   if (!Array.isArray(data)) throw new Error(`${where}: expected a DataFrame or an array of row objects, got ${typeof data}.`);
   data.forEach((r, i) => {
-    if (typeof r !== 'object' || r === null || Array.isArray(r)) throw new Error(`${where}: row ${i} is ${Array.isArray(r) ? 'an array' : String(r)}; expected an object {column: value}.`);
+    if (typeof r !== 'object' || r === null || Array.isArray(r))
+      throw new Error(`${where}: row ${i} is ${Array.isArray(r) ? 'an array' : String(r)}; expected an object {column: value}.`);
   });
   return data as Row[];
 }
@@ -171,4 +215,3 @@ function columnsOf(rows: Row[]): string[] {
   for (const r of rows) for (const k of Object.keys(r)) if (!cols.includes(k)) cols.push(k);
   return cols;
 }
-

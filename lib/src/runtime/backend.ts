@@ -12,20 +12,28 @@ export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 export const BACKEND_PREFERENCE: BackendName[] = ['tensorflow', 'wasm', 'cpu'];
 
 /** What happened when a backend was tried: used by the setup line and by tests. */
-export interface BackendAttempt { name: BackendName; ok: boolean; reason?: string }
+export interface BackendAttempt {
+  name: BackendName;
+  ok: boolean;
+  reason?: string;
+}
 
 let tried: BackendAttempt[] = [];
 
 /** Loaders for the optional backends; `require` keeps them optional at run time. */
 const loaders: Record<BackendName, () => void> = {
-  tensorflow: () => { require('@tensorflow/tfjs-node'); },
+  tensorflow: () => {
+    require('@tensorflow/tfjs-node');
+  },
   wasm: () => {
     const wasm = require('@tensorflow/tfjs-backend-wasm');
     const dir = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json'));
     // In Node the .wasm files are read from disk; the threaded build is set up by wasmThreads.ts.
     wasm.setWasmPaths(path.join(dir, 'dist') + path.sep);
   },
-  cpu: () => { /* built into @tensorflow/tfjs */ },
+  cpu: () => {
+    /* built into @tensorflow/tfjs */
+  },
 };
 
 /**
@@ -38,7 +46,8 @@ export async function initBackend(preference: BackendName[] = preferenceFromEnv(
     try {
       loaders[name]();
       const activate = () => tf.setBackend(name);
-      if (!(await (name === 'wasm' ? withWasmThreads(wasmThreadCount(), activate) : activate()))) throw new Error(`tf.setBackend('${name}') returned false`);
+      if (!(await (name === 'wasm' ? withWasmThreads(wasmThreadCount(), activate) : activate())))
+        throw new Error(`tf.setBackend('${name}') returned false`);
       await tf.ready();
       silenceCpuBanner();
       installFastKernels(name);
@@ -48,12 +57,16 @@ export async function initBackend(preference: BackendName[] = preferenceFromEnv(
       tried.push({ name, ok: false, reason: firstLine(e) });
     }
   }
-  throw new Error(`No TensorFlow.js backend could start. Tried: ${tried.map(t => `${t.name} (${t.reason})`).join('; ')}. ` +
-    'Run `npm ci` in the project folder to install @tensorflow/tfjs-backend-wasm.');
+  throw new Error(
+    `No TensorFlow.js backend could start. Tried: ${tried.map(t => `${t.name} (${t.reason})`).join('; ')}. ` +
+      'Run `npm ci` in the project folder to install @tensorflow/tfjs-backend-wasm.',
+  );
 }
 
 /** The attempts of the last `initBackend` call, in order. */
-export function backendAttempts(): BackendAttempt[] { return tried.slice(); }
+export function backendAttempts(): BackendAttempt[] {
+  return tried.slice();
+}
 
 function preferenceFromEnv(): BackendName[] {
   const forced = process.env.AELAB_BACKEND;
@@ -71,5 +84,7 @@ function silenceCpuBanner(): void {
 }
 
 function firstLine(e: unknown): string {
-  return String((e as Error)?.message ?? e).split('\n')[0].slice(0, 160);
+  return String((e as Error)?.message ?? e)
+    .split('\n')[0]
+    .slice(0, 160);
 }

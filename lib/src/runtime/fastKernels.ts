@@ -35,11 +35,13 @@ let lazyInstalled = false;
 const bypass = { transpose: false, lazy: false, swap: false };
 /** How often each right operand (by dataId) was multiplied by: from the third time, pack it. */
 const usesAsB = new WeakMap<object, number>();
-const SWAPPED_USES = 2;   // an adversarial training step multiplies by each new W twice
+const SWAPPED_USES = 2; // an adversarial training step multiplies by each new W twice
 let swaps = 0;
 
 /** How many products took the transposed form of point 3 so far (for tests and the bench). */
-export function swappedProducts(): number { return swaps; }
+export function swappedProducts(): number {
+  return swaps;
+}
 
 /**
  * Runs `fn` with tfjs's own route instead of speed-up 1 (`'transpose'`, which includes 3), 2
@@ -51,7 +53,11 @@ export function withoutFastKernels<T>(fn: () => T, which: 'all' | 'transpose' | 
   if (which === 'all' || which === 'transpose') bypass.transpose = true;
   if (which === 'all' || which === 'lazy') bypass.lazy = true;
   if (which === 'swap') bypass.swap = true;
-  try { return fn(); } finally { Object.assign(bypass, was); }
+  try {
+    return fn();
+  } finally {
+    Object.assign(bypass, was);
+  }
 }
 
 export function installFastKernels(backend: string): void {
@@ -66,13 +72,21 @@ export function installFastKernels(backend: string): void {
   const wrapped: tf.KernelFunc = ({ inputs, backend: be, attrs }) => {
     const { transposeA, transposeB } = attrs as unknown as { transposeA: boolean; transposeB: boolean };
     if (bypass.transpose) return orig({ inputs, backend: be, attrs });
-    const A = inputs.a as tf.TensorInfo, B = inputs.b as tf.TensorInfo;
+    const A = inputs.a as tf.TensorInfo,
+      B = inputs.b as tf.TensorInfo;
     const native = nativeMatMul({ a: A, b: B, transposeA, transposeB, backend: be });
     if (native) return native;
     const swap = !transposeA && !bypass.swap && swapped(A, B, transposeB);
-    if (!swap && !transposeA && !transposeB) { usesAsB.set(B.dataId, SWAPPED_USES); return orig({ inputs, backend: be, attrs }); }
+    if (!swap && !transposeA && !transposeB) {
+      usesAsB.set(B.dataId, SWAPPED_USES);
+      return orig({ inputs, backend: be, attrs });
+    }
     const temps: tf.TensorInfo[] = [];
-    const flip = (t: tf.TensorInfo): tf.TensorInfo => { const out = flipLast(tr, be, t); temps.push(out); return out; };
+    const flip = (t: tf.TensorInfo): tf.TensorInfo => {
+      const out = flipLast(tr, be, t);
+      temps.push(out);
+      return out;
+    };
     const noFlags = { ...attrs, transposeA: false, transposeB: false };
     let out: tf.TensorInfo;
     if (swap) {
@@ -82,7 +96,11 @@ export function installFastKernels(backend: string): void {
       out = flipLast(tr, be, cT);
       swaps++;
     } else {
-      out = orig({ inputs: { ...inputs, a: transposeA ? flip(A) : A, b: transposeB ? flip(B) : B }, backend: be, attrs: noFlags }) as tf.TensorInfo;
+      out = orig({
+        inputs: { ...inputs, a: transposeA ? flip(A) : A, b: transposeB ? flip(B) : B },
+        backend: be,
+        attrs: noFlags,
+      }) as tf.TensorInfo;
     }
     for (const t of temps) (be as unknown as { disposeData(id: object): void }).disposeData(t.dataId);
     return out;
@@ -100,8 +118,18 @@ function installNativeFusedMatMul(): void {
   const orig = original.kernelFunc as tf.KernelFunc;
   const wrapped: tf.KernelFunc = ({ inputs, backend: be, attrs }) => {
     const { transposeA, transposeB, activation } = attrs as unknown as { transposeA: boolean; transposeB: boolean; activation: string };
-    const native = bypass.transpose ? null : nativeMatMul({ a: inputs.a as tf.TensorInfo, b: inputs.b as tf.TensorInfo, transposeA, transposeB, backend: be,
-      bias: inputs.bias as tf.TensorInfo | undefined, activation, prelu: inputs.preluActivationWeights as tf.TensorInfo | undefined });
+    const native = bypass.transpose
+      ? null
+      : nativeMatMul({
+          a: inputs.a as tf.TensorInfo,
+          b: inputs.b as tf.TensorInfo,
+          transposeA,
+          transposeB,
+          backend: be,
+          bias: inputs.bias as tf.TensorInfo | undefined,
+          activation,
+          prelu: inputs.preluActivationWeights as tf.TensorInfo | undefined,
+        });
     return native ?? orig({ inputs, backend: be, attrs });
   };
   tf.unregisterKernel('_FusedMatMul', 'wasm');
@@ -111,8 +139,10 @@ function installNativeFusedMatMul(): void {
 
 /** Transposes the last two axes of a backend tensor with the wasm Transpose kernel. */
 function flipLast(tr: tf.KernelFunc, be: Parameters<tf.KernelFunc>[0]['backend'], t: tf.TensorInfo): tf.TensorInfo {
-  const r = t.shape.length, perm = [...Array(r).keys()];
-  perm[r - 2] = r - 1; perm[r - 1] = r - 2;
+  const r = t.shape.length,
+    perm = [...Array(r).keys()];
+  perm[r - 2] = r - 1;
+  perm[r - 1] = r - 2;
   return tr({ inputs: { x: t }, backend: be, attrs: { perm } }) as tf.TensorInfo;
 }
 
@@ -121,15 +151,18 @@ function flipLast(tr: tf.KernelFunc, be: Parameters<tf.KernelFunc>[0]['backend']
  * (packed, copied or transposed). A is M×K, op(B) K×N; the same leading batch size, or none.
  */
 function swapped(A: tf.TensorInfo, B: tf.TensorInfo, transposeB: boolean): boolean {
-  const ra = A.shape.length, rb = B.shape.length;
+  const ra = A.shape.length,
+    rb = B.shape.length;
   if (ra !== rb || (ra === 3 && A.shape[0] !== B.shape[0]) || ra < 2 || ra > 3) return false;
-  const M = A.shape[ra - 2], K = A.shape[ra - 1], N = transposeB ? B.shape[rb - 2] : B.shape[rb - 1];
-  if (transposeB) return M * (N + K) < K * N;        // vs copying Bᵀ, then packing it: always fresh
+  const M = A.shape[ra - 2],
+    K = A.shape[ra - 1],
+    N = transposeB ? B.shape[rb - 2] : B.shape[rb - 1];
+  if (transposeB) return M * (N + K) < K * N; // vs copying Bᵀ, then packing it: always fresh
   const uses = usesAsB.get(B.dataId) ?? 0;
-  if (uses >= SWAPPED_USES) return false;           // packed before, or used often: pack (once) and reuse
+  if (uses >= SWAPPED_USES) return false; // packed before, or used often: pack (once) and reuse
   const taping = (tf.engine().state as unknown as { gradientDepth: number }).gradientDepth > 0;
-  if (!taping) return false;                        // inference: weights stay, their packing pays off
-  if (!(2 * M * K + M * N < K * N)) return false;   // Aᵀ copied and packed, C transposed; B copied
+  if (!taping) return false; // inference: weights stay, their packing pays off
+  if (!(2 * M * K + M * N < K * N)) return false; // Aᵀ copied and packed, C transposed; B copied
   usesAsB.set(B.dataId, uses + 1);
   return true;
 }
@@ -139,7 +172,7 @@ export function installLazyDenseGradients(): void {
   if (lazyInstalled) return;
   const fused = tf.fused as { matMul: typeof tf.fused.matMul };
   const original = fused.matMul;
-  const lazy: typeof tf.fused.matMul = (args) => {
+  const lazy: typeof tf.fused.matMul = args => {
     const taping = (tf.engine().state as unknown as { gradientDepth: number }).gradientDepth > 0;
     if (bypass.lazy || !taping || (args.activation ?? 'linear') !== 'linear' || args.preluActivationWeights) return original(args);
     const y = tf.matMul(args.a, args.b, args.transposeA, args.transposeB);

@@ -16,8 +16,23 @@
 import * as tf from '@tensorflow/tfjs';
 
 interface Addon {
-  gemm(heap: Float32Array, batch: number, M: number, N: number, K: number, transA: number, transB: number,
-    aOff: number, bOff: number, cOff: number, strideA: number, strideB: number, strideC: number, biasOff: number, relu: number): void;
+  gemm(
+    heap: Float32Array,
+    batch: number,
+    M: number,
+    N: number,
+    K: number,
+    transA: number,
+    transB: number,
+    aOff: number,
+    bOff: number,
+    cOff: number,
+    strideA: number,
+    strideB: number,
+    strideC: number,
+    biasOff: number,
+    relu: number,
+  ): void;
   setThreads(n: number): void;
   getThreads(): number;
   config(): string;
@@ -57,7 +72,8 @@ export function blasThreadCount(): number {
   const env = process.env.AELAB_BLAS_THREADS;
   if (env === undefined || env === '') return DEFAULT_BLAS_THREADS;
   const n = Number(env);
-  if (!Number.isInteger(n) || n < 1 || n > 64) throw new Error(`AELAB_BLAS_THREADS='${env}': expected an integer from 1 to 64 (or unset: ${DEFAULT_BLAS_THREADS}).`);
+  if (!Number.isInteger(n) || n < 1 || n > 64)
+    throw new Error(`AELAB_BLAS_THREADS='${env}': expected an integer from 1 to 64 (or unset: ${DEFAULT_BLAS_THREADS}).`);
   return n;
 }
 
@@ -68,14 +84,22 @@ export function blasThreadCount(): number {
 export function loadNativeBlas(backend: string): NativeBlasStatus {
   const mode = nativeBlasMode();
   const off = (reason: string): NativeBlasStatus => {
-    if (mode === 'on') throw new Error(`AELAB_NATIVE=1 but the native BLAS is off: ${reason}. Build it with \`node native/build.js --verbose\` (needs a C compiler and libopenblas-dev), or unset AELAB_NATIVE.`);
+    if (mode === 'on')
+      throw new Error(
+        `AELAB_NATIVE=1 but the native BLAS is off: ${reason}. Build it with \`node native/build.js --verbose\` (needs a C compiler and libopenblas-dev), or unset AELAB_NATIVE.`,
+      );
     addon = null;
     return (status = { active: false, blas: null, threads: null, reason });
   };
   if (mode === 'off') return off('AELAB_NATIVE=0');
-  if (backend !== 'wasm') return (status = { active: false, blas: null, threads: null, reason: `backend ${backend} (the native BLAS serves the wasm backend)` });
+  if (backend !== 'wasm')
+    return (status = { active: false, blas: null, threads: null, reason: `backend ${backend} (the native BLAS serves the wasm backend)` });
   let loaded: { addon: Addon | null; reason: string | null };
-  try { loaded = require('aelab-native'); } catch (e) { return off(`the aelab-native package is not installed (${String((e as Error).message).split('\n')[0]})`); }
+  try {
+    loaded = require('aelab-native');
+  } catch (e) {
+    return off(`the aelab-native package is not installed (${String((e as Error).message).split('\n')[0]})`);
+  }
   if (!loaded.addon) return off(loaded.reason ?? 'not built');
   addon = loaded.addon;
   addon.setThreads(blasThreadCount());
@@ -83,7 +107,9 @@ export function loadNativeBlas(backend: string): NativeBlasStatus {
 }
 
 /** The status of the last `loadNativeBlas`. */
-export function nativeBlas(): NativeBlasStatus { return { ...status }; }
+export function nativeBlas(): NativeBlasStatus {
+  return { ...status };
+}
 
 /** Sets the BLAS's threads (for the bench's 1-vs-2 comparison); returns the previous count. */
 export function setBlasThreads(n: number): number {
@@ -96,13 +122,19 @@ export function setBlasThreads(n: number): number {
 }
 
 /** How many products ran natively so far (tests and the bench check that the path was taken). */
-export function nativeProducts(): number { return products; }
+export function nativeProducts(): number {
+  return products;
+}
 
 /** Runs `fn` with every product on wasm, for comparisons of the two paths; restores the route after. */
 export function withoutNativeBlas<T>(fn: () => T): T {
   const was = bypass;
   bypass = true;
-  try { return fn(); } finally { bypass = was; }
+  try {
+    return fn();
+  } finally {
+    bypass = was;
+  }
 }
 
 /** 'OpenBLAS 0.3.21 NO_LAPACKE DYNAMIC_ARCH ...' → 'OpenBLAS 0.3.21'. */
@@ -137,37 +169,66 @@ function offsetOf(be: WasmBackend, t: tf.TensorInfo): number {
  * other than equal or 1, a bias that is not one row of N, another activation).
  */
 export function nativeMatMul(args: {
-  a: tf.TensorInfo; b: tf.TensorInfo; transposeA: boolean; transposeB: boolean; backend: Backend;
-  bias?: tf.TensorInfo | null; activation?: string; prelu?: tf.TensorInfo | null;
+  a: tf.TensorInfo;
+  b: tf.TensorInfo;
+  transposeA: boolean;
+  transposeB: boolean;
+  backend: Backend;
+  bias?: tf.TensorInfo | null;
+  activation?: string;
+  prelu?: tf.TensorInfo | null;
 }): tf.TensorInfo | null {
   if (!addon || bypass) return null;
   const { a, b, transposeA, transposeB, bias } = args;
   const activation = args.activation ?? 'linear';
   if (a.dtype !== 'float32' || b.dtype !== 'float32' || (bias && bias.dtype !== 'float32') || args.prelu) return null;
   if (activation !== 'linear' && activation !== 'relu') return null;
-  const ra = a.shape.length, rb = b.shape.length;
+  const ra = a.shape.length,
+    rb = b.shape.length;
   if (ra < 2 || rb < 2) return null;
-  const M = transposeA ? a.shape[ra - 1] : a.shape[ra - 2], Ka = transposeA ? a.shape[ra - 2] : a.shape[ra - 1];
-  const N = transposeB ? b.shape[rb - 2] : b.shape[rb - 1], Kb = transposeB ? b.shape[rb - 1] : b.shape[rb - 2];
-  if (Ka !== Kb) return null;   // wasm's kernel raises tfjs's own error message
-  const outerA = a.shape.slice(0, -2), outerB = b.shape.slice(0, -2);
-  const batchA = outerA.reduce((p, q) => p * q, 1), batchB = outerB.reduce((p, q) => p * q, 1);
+  const M = transposeA ? a.shape[ra - 1] : a.shape[ra - 2],
+    Ka = transposeA ? a.shape[ra - 2] : a.shape[ra - 1];
+  const N = transposeB ? b.shape[rb - 2] : b.shape[rb - 1],
+    Kb = transposeB ? b.shape[rb - 1] : b.shape[rb - 2];
+  if (Ka !== Kb) return null; // wasm's kernel raises tfjs's own error message
+  const outerA = a.shape.slice(0, -2),
+    outerB = b.shape.slice(0, -2);
+  const batchA = outerA.reduce((p, q) => p * q, 1),
+    batchB = outerB.reduce((p, q) => p * q, 1);
   const sameOuter = outerA.length === outerB.length && outerA.every((d, i) => d === outerB[i]);
   if (!sameOuter && batchA !== 1 && batchB !== 1) return null;
   const outer = tf.broadcast_util.assertAndGetBroadcastShape(outerA, outerB);
   const batch = outer.reduce((p, q) => p * q, 1);
   if (bias && bias.shape.reduce((p, q) => p * q, 1) !== N) return null;
   const be = args.backend as unknown as WasmBackend;
-  const out = be.makeOutput([...outer, M, N], 'float32');   // allocate first: it may grow the heap
+  const out = be.makeOutput([...outer, M, N], 'float32'); // allocate first: it may grow the heap
   if (batch * M * N === 0) return out;
-  const aOff = offsetOf(be, a), bOff = offsetOf(be, b), cOff = offsetOf(be, out), biasOff = bias ? offsetOf(be, bias) : -1;
+  const aOff = offsetOf(be, a),
+    bOff = offsetOf(be, b),
+    cOff = offsetOf(be, out),
+    biasOff = bias ? offsetOf(be, bias) : -1;
   if (aOff < 0 || bOff < 0 || cOff < 0 || (bias && biasOff < 0)) {
     (args.backend as unknown as { disposeData(id: object): void }).disposeData(out.dataId);
     return null;
   }
   try {
-    addon.gemm(heap(be), batch, M, N, Ka, transposeA ? 1 : 0, transposeB ? 1 : 0, aOff, bOff, cOff,
-      batchA === 1 ? 0 : M * Ka, batchB === 1 ? 0 : Ka * N, M * N, biasOff, activation === 'relu' ? 1 : 0);
+    addon.gemm(
+      heap(be),
+      batch,
+      M,
+      N,
+      Ka,
+      transposeA ? 1 : 0,
+      transposeB ? 1 : 0,
+      aOff,
+      bOff,
+      cOff,
+      batchA === 1 ? 0 : M * Ka,
+      batchB === 1 ? 0 : Ka * N,
+      M * N,
+      biasOff,
+      activation === 'relu' ? 1 : 0,
+    );
   } catch (e) {
     (args.backend as unknown as { disposeData(id: object): void }).disposeData(out.dataId);
     throw e;

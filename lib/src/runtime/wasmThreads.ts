@@ -33,7 +33,9 @@ export function wasmThreadCount(): number {
   if (env !== undefined && env !== '') {
     const n = Number(env);
     if (!Number.isInteger(n) || n < 1 || n > MAX_WASM_THREADS) {
-      throw new Error(`AELAB_WASM_THREADS='${env}': expected an integer from 1 to ${MAX_WASM_THREADS} (or unset: as many as there are idle cores).`);
+      throw new Error(
+        `AELAB_WASM_THREADS='${env}': expected an integer from 1 to ${MAX_WASM_THREADS} (or unset: as many as there are idle cores).`,
+      );
     }
     return n;
   }
@@ -48,18 +50,24 @@ export function threadsForIdleCores(idle: number): number {
 
 /** How many cores were idle over the last `ms` milliseconds (sleeps that long, without using CPU). */
 export function idleCores(ms = 100): number {
-  const sample = () => os.cpus().reduce((a, c) => {
-    const t = c.times;
-    return { idle: a.idle + t.idle, total: a.total + t.user + t.nice + t.sys + t.idle + t.irq };
-  }, { idle: 0, total: 0 });
+  const sample = () =>
+    os.cpus().reduce(
+      (a, c) => {
+        const t = c.times;
+        return { idle: a.idle + t.idle, total: a.total + t.user + t.nice + t.sys + t.idle + t.irq };
+      },
+      { idle: 0, total: 0 },
+    );
   const before = sample();
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-  const after = sample(), total = after.total - before.total;
-  return total > 0 ? os.cpus().length * (after.idle - before.idle) / total : 0;
+  const after = sample(),
+    total = after.total - before.total;
+  return total > 0 ? (os.cpus().length * (after.idle - before.idle)) / total : 0;
 }
 
 // Emscripten's worker imports the main script from a Blob URL, which Node cannot load.
-const BLOB_IMPORT = 'if(typeof e.data.urlOrBlob=="string"){importScripts(e.data.urlOrBlob)}else{var objectUrl=URL.createObjectURL(e.data.urlOrBlob);importScripts(objectUrl);URL.revokeObjectURL(objectUrl)}';
+const BLOB_IMPORT =
+  'if(typeof e.data.urlOrBlob=="string"){importScripts(e.data.urlOrBlob)}else{var objectUrl=URL.createObjectURL(e.data.urlOrBlob);importScripts(objectUrl);URL.revokeObjectURL(objectUrl)}';
 
 /** The pthread worker script as a file, written once per tfjs version; null if tfjs changed shape. */
 function workerFile(): string | null {
@@ -67,7 +75,9 @@ function workerFile(): string | null {
   try {
     dir = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json'));
     contents = require(path.join(dir, 'wasm-out', 'tfjs-backend-wasm-threaded-simd.worker.js')).wasmWorkerContents;
-  } catch { return null; }
+  } catch {
+    return null;
+  }
   const mainJs = path.join(dir, 'wasm-out', 'tfjs-backend-wasm-threaded-simd.js');
   if (typeof contents !== 'string' || !contents.includes(BLOB_IMPORT) || !fs.existsSync(mainJs)) return null;
   // The template literal holds "\n" escapes that must stay escapes in the file (as tfjs does).
@@ -90,19 +100,28 @@ export async function withWasmThreads<T>(threads: number, activate: () => Promis
   const file = threads > 1 && typeof SharedArrayBuffer !== 'undefined' ? workerFile() : null;
   if (!file) return activate();
   const wasm = require('@tensorflow/tfjs-backend-wasm');
-  const osModule: { cpus: typeof os.cpus } = require('os');   // the module object Emscripten reads, not a namespace copy
-  const createObjectURL = URL.createObjectURL, cpus = osModule.cpus;
+  const osModule: { cpus: typeof os.cpus } = require('os'); // the module object Emscripten reads, not a namespace copy
+  const createObjectURL = URL.createObjectURL,
+    cpus = osModule.cpus;
   URL.createObjectURL = (obj: Blob | MediaSource) =>
-    (obj instanceof Blob && obj.type === 'application/javascript' ? file : createObjectURL.call(URL, obj as Blob));
+    obj instanceof Blob && obj.type === 'application/javascript' ? file : createObjectURL.call(URL, obj as Blob);
   // tfjs-wasm starts min(logical cores / 2, requested) threads: report 2 × threads cores meanwhile.
-  osModule.cpus = () => { const c = cpus.call(osModule); return Array.from({ length: 2 * threads }, (_, i) => c[i % c.length]); };
+  osModule.cpus = () => {
+    const c = cpus.call(osModule);
+    return Array.from({ length: 2 * threads }, (_, i) => c[i % c.length]);
+  };
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);
   wasm.setThreadsCount(threads);
   try {
     return await activate();
   } finally {
-    URL.createObjectURL = createObjectURL; osModule.cpus = cpus;
-    const pthread = (tf.findBackend('wasm') as unknown as { wasm?: { PThread?: { runningWorkers: { unref(): void }[]; unusedWorkers: { unref(): void }[] } } } | null)?.wasm?.PThread;
+    URL.createObjectURL = createObjectURL;
+    osModule.cpus = cpus;
+    const pthread = (
+      tf.findBackend('wasm') as unknown as {
+        wasm?: { PThread?: { runningWorkers: { unref(): void }[]; unusedWorkers: { unref(): void }[] } };
+      } | null
+    )?.wasm?.PThread;
     // Idle pool threads must not keep a finished script alive.
     if (pthread) for (const w of [...pthread.runningWorkers, ...pthread.unusedWorkers]) w.unref();
   }
@@ -111,5 +130,9 @@ export async function withWasmThreads<T>(threads: number, activate: () => Promis
 /** XNNPACK threads of the active wasm backend (1 for the single-threaded build), null off wasm. */
 export function wasmThreadsInUse(): number | null {
   if (tf.getBackend() !== 'wasm') return null;
-  try { return require('@tensorflow/tfjs-backend-wasm').getThreadsCount(); } catch { return null; }
+  try {
+    return require('@tensorflow/tfjs-backend-wasm').getThreadsCount();
+  } catch {
+    return null;
+  }
 }

@@ -17,7 +17,10 @@ import { checkEpsilon } from '../core/checks';
 /** w and b of a logistic (or softmax) regression model: its single dense layer's variables. */
 export function linearWeights(clf: Classifier): { w: tf.Variable; b: tf.Variable } {
   const dense = clf.net.layers.filter(l => l.getClassName() === 'Dense');
-  if (dense.length !== 1) throw new Error(`${clf.name} has ${dense.length} dense layers; linearWeights needs a linear model (logisticRegression or softmaxRegression).`);
+  if (dense.length !== 1)
+    throw new Error(
+      `${clf.name} has ${dense.length} dense layers; linearWeights needs a linear model (logisticRegression or softmaxRegression).`,
+    );
   const [w, b] = dense[0].trainableWeights.map(v => (v as unknown as { val: tf.Variable }).val);
   return { w, b };
 }
@@ -25,7 +28,8 @@ export function linearWeights(clf: Classifier): { w: tf.Variable; b: tf.Variable
 /** Per-example closed-form adversarial loss of binary logistic regression: ζ(ε‖w‖₁ − y(wᵀx + b)). */
 export function logisticAdversarialLoss(clf: Classifier, x: tf.Tensor2D, y: tf.Tensor1D, epsilon: number, training = false): tf.Tensor1D {
   checkEpsilon(epsilon);
-  if (clf.head !== 'binary') throw new Error(`logisticAdversarialLoss: ${clf.name} has a ${clf.head} head; it needs logisticRegression (binary).`);
+  if (clf.head !== 'binary')
+    throw new Error(`logisticAdversarialLoss: ${clf.name} has a ${clf.head} head; it needs logisticRegression (binary).`);
   return tf.tidy(() => {
     const { w } = linearWeights(clf);
     const s = tf.sub(tf.mul(tf.cast(y, 'float32'), 2), 1);
@@ -39,15 +43,25 @@ export function logisticAdversarialLoss(clf: Classifier, x: tf.Tensor2D, y: tf.T
  * (see `fgsm`). They enter as constants: compute them *outside* the optimizer's gradient tape,
  * or tfjs would differentiate through the inner gradient (zero through sign, but costly).
  */
-export function adversarialObjective(clf: Classifier, x: tf.Tensor2D, xAdv: tf.Tensor2D, y: tf.Tensor1D,
-  opts: { alpha?: number; training?: boolean } = {}): tf.Scalar {
+export function adversarialObjective(
+  clf: Classifier,
+  x: tf.Tensor2D,
+  xAdv: tf.Tensor2D,
+  y: tf.Tensor1D,
+  opts: { alpha?: number; training?: boolean } = {},
+): tf.Scalar {
   const alpha = opts.alpha ?? 0.5;
   if (!(alpha >= 0 && alpha <= 1)) throw new Error(`alpha = ${alpha}: expected 0 ≤ α ≤ 1 (the paper uses 0.5).`);
-  if (xAdv.shape[0] !== x.shape[0]) throw new Error(`adversarialObjective: ${xAdv.shape[0]} adversarial rows for ${x.shape[0]} clean rows.`);
+  if (xAdv.shape[0] !== x.shape[0])
+    throw new Error(`adversarialObjective: ${xAdv.shape[0]} adversarial rows for ${x.shape[0]} clean rows.`);
   return tf.tidy(() => {
     // One forward pass over [x; x'] keeps the matmuls large.
-    const l = lossFromLogits(clf.head, clf.net.apply(tf.concat([x, xAdv], 0), { training: opts.training ?? false }) as tf.Tensor2D,
-      tf.concat([y, y], 0) as tf.Tensor1D, clf.classes);
+    const l = lossFromLogits(
+      clf.head,
+      clf.net.apply(tf.concat([x, xAdv], 0), { training: opts.training ?? false }) as tf.Tensor2D,
+      tf.concat([y, y], 0) as tf.Tensor1D,
+      clf.classes,
+    );
     const n = x.shape[0];
     const [clean, adv] = tf.split(l, [n, n]);
     return tf.add(tf.mul(alpha, tf.mean(clean)), tf.mul(1 - alpha, tf.mean(adv))) as tf.Scalar;

@@ -54,24 +54,40 @@ export function createProgress(opts: ProgressOptions): Progress {
     if (!(Number.isInteger(opts?.[k]) && opts[k] > 0)) throw new Error(`createProgress: ${k} = ${opts?.[k]}; expected a whole number ≥ 1.`);
   }
   const now = opts.now ?? (() => Date.now());
-  const write = opts.write ?? ((s: string) => { process.stdout.write(s); });
-  const mode = opts.mode === undefined || opts.mode === 'auto'
-    ? (opts.display || inNotebook() ? 'notebook' : process.stdout.isTTY ? 'tty' : 'lines') : opts.mode;
-  const display = mode === 'notebook' ? opts.display ?? newNotebookDisplay() : null;
+  const write =
+    opts.write ??
+    ((s: string) => {
+      process.stdout.write(s);
+    });
+  const mode =
+    opts.mode === undefined || opts.mode === 'auto'
+      ? opts.display || inNotebook()
+        ? 'notebook'
+        : process.stdout.isTTY
+          ? 'tty'
+          : 'lines'
+      : opts.mode;
+  const display = mode === 'notebook' ? (opts.display ?? newNotebookDisplay()) : null;
   const minInterval = opts.minIntervalMs ?? 250;
   const label = opts.label ?? 'training';
   const start = now();
   const state: ProgressFields = { epoch: 1, batch: 0 };
   const finished: ProgressFields[] = [];
-  let lastRender = -Infinity, renders = 0, ended = false, summary = '';
+  let lastRender = -Infinity,
+    renders = 0,
+    ended = false,
+    summary = '';
 
   const elapsed = () => state.elapsed ?? (now() - start) / 1000;
-  const line = () => (ended ? progressLine(label, state, opts.epochs, opts.batchesPerEpoch, null) + summary
-    : progressLine(label, state, opts.epochs, opts.batchesPerEpoch, elapsed()));
+  const line = () =>
+    ended
+      ? progressLine(label, state, opts.epochs, opts.batchesPerEpoch, null) + summary
+      : progressLine(label, state, opts.epochs, opts.batchesPerEpoch, elapsed());
   const render = () => {
     renders++;
     lastRender = now();
-    if (mode === 'notebook' && display) display.html(progressHtml(label, line(), fraction(state, opts.epochs, opts.batchesPerEpoch), finished));
+    if (mode === 'notebook' && display)
+      display.html(progressHtml(label, line(), fraction(state, opts.epochs, opts.batchesPerEpoch), finished));
     else if (mode === 'tty') write(`\r${line()}\x1b[K`);
   };
 
@@ -85,7 +101,10 @@ export function createProgress(opts: ProgressOptions): Progress {
       if (ended) return;
       Object.assign(state, fields, { batch: opts.batchesPerEpoch });
       finished.push({ ...state });
-      if (mode === 'lines') { renders++; write(line() + '\n'); } else if (mode === 'notebook' || mode === 'tty') {
+      if (mode === 'lines') {
+        renders++;
+        write(line() + '\n');
+      } else if (mode === 'notebook' || mode === 'tty') {
         render();
         if (mode === 'tty') write('\n');
       }
@@ -96,9 +115,14 @@ export function createProgress(opts: ProgressOptions): Progress {
       const secs = s.seconds ?? elapsed();
       summary = ` · done in ${formatSeconds(secs)}${s.bestEpoch ? `, best epoch ${s.bestEpoch}` : ''}${s.stoppedEarly ? ' (stopped early)' : ''}`;
       if (mode === 'notebook') render();
-      else if (mode === 'tty' || mode === 'lines') { renders++; write(`${label}${summary}\n`); }
+      else if (mode === 'tty' || mode === 'lines') {
+        renders++;
+        write(`${label}${summary}\n`);
+      }
     },
-    get renders() { return renders; },
+    get renders() {
+      return renders;
+    },
   };
 }
 
@@ -114,12 +138,16 @@ function fraction(s: ProgressFields, epochs: number, batches: number): number {
 export function progressLine(label: string, s: ProgressFields, epochs: number, batches: number, elapsedSeconds: number | null): string {
   const parts = [label, `epoch ${s.epoch ?? 1}/${s.epochs ?? epochs}`, `batch ${s.batch ?? 0}/${s.batches ?? batches}`];
   if (s.loss !== undefined) parts.push(`loss ${Number.isFinite(s.loss) ? s.loss.toFixed(4) : s.loss}`);
-  const pct = (v: number | undefined, name: string) => { if (v !== undefined && Number.isFinite(v)) parts.push(`${name} ${formatPercent(v, 2)}`); };
-  pct(s.trainError, 'train err'); pct(s.valError, 'val err'); pct(s.valAdversarialError, 'val adv err');
+  const pct = (v: number | undefined, name: string) => {
+    if (v !== undefined && Number.isFinite(v)) parts.push(`${name} ${formatPercent(v, 2)}`);
+  };
+  pct(s.trainError, 'train err');
+  pct(s.valError, 'val err');
+  pct(s.valAdversarialError, 'val adv err');
   const f = fraction(s, epochs, batches);
   if (elapsedSeconds === null) return parts.join(' · ');
   parts.push(formatSeconds(elapsedSeconds));
-  if (f > 0 && f < 1) parts.push(`ETA ${formatSeconds(elapsedSeconds * (1 - f) / f)}`);
+  if (f > 0 && f < 1) parts.push(`ETA ${formatSeconds((elapsedSeconds * (1 - f)) / f)}`);
   return parts.join(' · ');
 }
 
@@ -133,14 +161,23 @@ export function formatSeconds(s: number): string {
 }
 
 function progressHtml(label: string, line: string, f: number, epochs: ProgressFields[]): string {
-  const rows = epochs.slice(-12).map(e =>
-    `<tr><td>${e.epoch}</td><td>${e.loss?.toFixed(4) ?? ''}</td><td>${pctCell(e.trainError)}</td><td>${pctCell(e.valError)}</td></tr>`).join('');
-  const table = rows ? `<table class="aelab-table" style="border-collapse:collapse;margin-top:4px;font-size:12px">` +
-    `<thead><tr><th>epoch</th><th>loss</th><th>train err</th><th>val err</th></tr></thead><tbody>${rows}</tbody></table>` : '';
-  return `<div class="aelab-progress" style="font:13px system-ui,sans-serif">` +
+  const rows = epochs
+    .slice(-12)
+    .map(
+      e =>
+        `<tr><td>${e.epoch}</td><td>${e.loss?.toFixed(4) ?? ''}</td><td>${pctCell(e.trainError)}</td><td>${pctCell(e.valError)}</td></tr>`,
+    )
+    .join('');
+  const table = rows
+    ? `<table class="aelab-table" style="border-collapse:collapse;margin-top:4px;font-size:12px">` +
+      `<thead><tr><th>epoch</th><th>loss</th><th>train err</th><th>val err</th></tr></thead><tbody>${rows}</tbody></table>`
+    : '';
+  return (
+    `<div class="aelab-progress" style="font:13px system-ui,sans-serif">` +
     `<div style="width:320px;height:8px;background:#e0e0e0;border-radius:4px;overflow:hidden;margin:2px 0 4px">` +
     `<div style="width:${(100 * f).toFixed(1)}%;height:100%;background:#4e79a7"></div></div>` +
-    `<div style="font-variant-numeric:tabular-nums"><b>${escapeHtml(label)}</b>${escapeHtml(line.slice(label.length))}</div>${table}</div>`;
+    `<div style="font-variant-numeric:tabular-nums"><b>${escapeHtml(label)}</b>${escapeHtml(line.slice(label.length))}</div>${table}</div>`
+  );
 }
 
 function pctCell(v: number | undefined): string {
@@ -158,7 +195,10 @@ export function historyRows(h: HistoryLike): Row[] {
   if (tfh && typeof tfh === 'object') {
     const keys = Object.keys(tfh);
     const n = Math.max(0, ...keys.map(k => tfh[k].length));
-    return Array.from({ length: n }, (_, i) => ({ epoch: (h as { epoch?: number[] }).epoch?.[i] ?? i + 1, ...Object.fromEntries(keys.map(k => [k, tfh[k][i]])) }));
+    return Array.from({ length: n }, (_, i) => ({
+      epoch: (h as { epoch?: number[] }).epoch?.[i] ?? i + 1,
+      ...Object.fromEntries(keys.map(k => [k, tfh[k][i]])),
+    }));
   }
   throw new Error('historyTable: expected a History {epochs: [...]}, an array of epoch records, or a tf.js History {history: {...}}.');
 }

@@ -82,15 +82,18 @@ export interface TrainReporter {
 
 /** Trains `clf` in place on `data` and returns its history. */
 export function train(clf: Classifier, data: Dataset, o: TrainOptions): History {
-  checkSeed(o.seed); checkPositiveInt(o.epochs, 'epochs');
+  checkSeed(o.seed);
+  checkPositiveInt(o.epochs, 'epochs');
   const bs = o.batchSize ?? 128;
   if (data.d !== clf.inputSize) throw new Error(`train: ${data.description} has ${data.d} features, ${clf.name} expects ${clf.inputSize}.`);
-  if (data.classes > clf.classes) throw new Error(`train: ${data.description} has ${data.classes} classes, ${clf.name} has ${clf.classes}.`);
+  if (data.classes > clf.classes)
+    throw new Error(`train: ${data.description} has ${data.classes} classes, ${clf.name} has ${clf.classes}.`);
   if (o.adversarial) checkEpsilon(o.adversarial.epsilon ?? 0.25, 'adversarial.epsilon');
   if (o.logisticAdversarialEpsilon !== undefined) checkEpsilon(o.logisticAdversarialEpsilon, 'logisticAdversarialEpsilon');
   if (o.earlyStopping && !o.validation) throw new Error('train: earlyStopping needs a validation set (options.validation).');
   const lr0 = o.learningRate ?? (o.optimizer === 'sgd' ? 0.05 : 1e-3);
-  if (o.schedule === 'exponential' && !o.decay) throw new Error("train: schedule 'exponential' needs options.decay ({ factor, minLearningRate }).");
+  if (o.schedule === 'exponential' && !o.decay)
+    throw new Error("train: schedule 'exponential' needs options.decay ({ factor, minLearningRate }).");
   if (o.optimizer !== 'sgd' && typeof o.momentum === 'object') throw new Error("train: a momentum ramp needs optimizer: 'sgd'.");
   const opt = o.optimizer === 'sgd' ? tf.train.momentum(lr0, momentumAt(o.momentum ?? 0.9, 1)) : adamOptimizer(lr0);
   const constrained = o.maxColumnNorm !== undefined ? denseKernels(clf) : [];
@@ -107,43 +110,80 @@ export function train(clf: Classifier, data: Dataset, o: TrainOptions): History 
   const needAdvVal = !!o.validation && (monitor === 'adversarialError' || !!o.adversarial || !!o.adversarialExamples);
   const batches = Math.ceil(data.n / bs);
   const h: History = { epochs: [], bestEpoch: 0, seconds: 0, stoppedEarly: false };
-  let best = Infinity, bestWeights: tf.Tensor[] | null = null, sinceBest = 0;
+  let best = Infinity,
+    bestWeights: tf.Tensor[] | null = null,
+    sinceBest = 0;
   const t0 = Date.now();
 
   for (let epoch = 1; epoch <= o.epochs; epoch++) {
     const te = Date.now();
-    const lr = o.schedule === 'cosine' ? lr0 * 0.5 * (1 + Math.cos(Math.PI * (epoch - 1) / o.epochs))
-      : o.schedule === 'exponential' ? decayedLearningRate(lr0, o.decay!, updates) : lr0;
+    const lr =
+      o.schedule === 'cosine'
+        ? lr0 * 0.5 * (1 + Math.cos((Math.PI * (epoch - 1)) / o.epochs))
+        : o.schedule === 'exponential'
+          ? decayedLearningRate(lr0, o.decay!, updates)
+          : lr0;
     setLr(lr);
     if (o.optimizer === 'sgd') setMomentum(opt as tf.MomentumOptimizer, momentumAt(o.momentum ?? 0.9, epoch));
-    let lossSum = 0, wrong = 0, seen = 0, batch = 0;
-    forEachBatch(data, bs, b => {
-      // FGSM points from the current θ, outside the tape (see adversarialObjective).
-      const xAdv = o.adversarialExamples ? o.adversarialExamples(clf, b.x, b.y, { epoch, batch: batch + 1 })
-        : o.adversarial ? rawFgsm(clf, b.x, b.y, o.adversarial.epsilon ?? 0.25, 1) : null;
-      let errs = 0;
-      if (o.schedule === 'exponential') setLr(decayedLearningRate(lr0, o.decay!, updates));
-      const l = opt.minimize(() => {
-        let obj: tf.Scalar;
-        if (xAdv) obj = adversarialObjective(clf, b.x, xAdv, b.y, { alpha: o.adversarial?.alpha, training: true });
-        else if (o.logisticAdversarialEpsilon !== undefined) obj = tf.mean(logisticAdversarialLoss(clf, b.x, b.y, o.logisticAdversarialEpsilon, true)) as tf.Scalar;
-        else {
-          const z = clf.net.apply(b.x, { training: true }) as tf.Tensor2D;
-          errs = tf.sum(tf.notEqual(predictFromLogits(clf.head, z), b.y)).dataSync()[0];
-          obj = tf.mean(lossFromLogits(clf.head, z, b.y, clf.classes)) as tf.Scalar;
-        }
-        return o.l1 ? tf.add(obj, l1Penalty(clf, o.l1)) as tf.Scalar : obj;
-      }, true) as tf.Scalar;
-      xAdv?.dispose();
-      updates++;
-      if (o.maxColumnNorm !== undefined) applyMaxColumnNorm(constrained, o.maxColumnNorm);
-      const lv = l.dataSync()[0]; l.dispose();
-      if (!Number.isFinite(lv)) throw new Error(`train: loss became ${lv} at epoch ${epoch}, batch ${batch + 1}; lower the learning rate (now ${lr}).`);
-      lossSum += lv * b.size; wrong += errs; seen += b.size; batch++;
-      o.reporter?.update({ epoch, epochs: o.epochs, batch, batches, loss: lossSum / seen, trainError: wrong / seen, elapsed: (Date.now() - t0) / 1000 });
-    }, permutation(data.n, childSeed(o.seed, `epoch${epoch}`)));
+    let lossSum = 0,
+      wrong = 0,
+      seen = 0,
+      batch = 0;
+    forEachBatch(
+      data,
+      bs,
+      b => {
+        // FGSM points from the current θ, outside the tape (see adversarialObjective).
+        const xAdv = o.adversarialExamples
+          ? o.adversarialExamples(clf, b.x, b.y, { epoch, batch: batch + 1 })
+          : o.adversarial
+            ? rawFgsm(clf, b.x, b.y, o.adversarial.epsilon ?? 0.25, 1)
+            : null;
+        let errs = 0;
+        if (o.schedule === 'exponential') setLr(decayedLearningRate(lr0, o.decay!, updates));
+        const l = opt.minimize(() => {
+          let obj: tf.Scalar;
+          if (xAdv) obj = adversarialObjective(clf, b.x, xAdv, b.y, { alpha: o.adversarial?.alpha, training: true });
+          else if (o.logisticAdversarialEpsilon !== undefined)
+            obj = tf.mean(logisticAdversarialLoss(clf, b.x, b.y, o.logisticAdversarialEpsilon, true)) as tf.Scalar;
+          else {
+            const z = clf.net.apply(b.x, { training: true }) as tf.Tensor2D;
+            errs = tf.sum(tf.notEqual(predictFromLogits(clf.head, z), b.y)).dataSync()[0];
+            obj = tf.mean(lossFromLogits(clf.head, z, b.y, clf.classes)) as tf.Scalar;
+          }
+          return o.l1 ? (tf.add(obj, l1Penalty(clf, o.l1)) as tf.Scalar) : obj;
+        }, true) as tf.Scalar;
+        xAdv?.dispose();
+        updates++;
+        if (o.maxColumnNorm !== undefined) applyMaxColumnNorm(constrained, o.maxColumnNorm);
+        const lv = l.dataSync()[0];
+        l.dispose();
+        if (!Number.isFinite(lv))
+          throw new Error(`train: loss became ${lv} at epoch ${epoch}, batch ${batch + 1}; lower the learning rate (now ${lr}).`);
+        lossSum += lv * b.size;
+        wrong += errs;
+        seen += b.size;
+        batch++;
+        o.reporter?.update({
+          epoch,
+          epochs: o.epochs,
+          batch,
+          batches,
+          loss: lossSum / seen,
+          trainError: wrong / seen,
+          elapsed: (Date.now() - t0) / 1000,
+        });
+      },
+      permutation(data.n, childSeed(o.seed, `epoch${epoch}`)),
+    );
 
-    const rec: EpochRecord = { epoch, loss: lossSum / seen, trainError: (o.adversarial || o.adversarialExamples || o.logisticAdversarialEpsilon !== undefined) ? NaN : wrong / seen, learningRate: lr, seconds: 0 };
+    const rec: EpochRecord = {
+      epoch,
+      loss: lossSum / seen,
+      trainError: o.adversarial || o.adversarialExamples || o.logisticAdversarialEpsilon !== undefined ? NaN : wrong / seen,
+      learningRate: lr,
+      seconds: 0,
+    };
     if (o.validation) {
       rec.valError = evaluate(clf, o.validation).error;
       if (needAdvVal) rec.valAdversarialError = evaluate(clf, fgsmDataset(clf, o.validation, valEps)).error;
@@ -155,9 +195,17 @@ export function train(clf: Classifier, data: Dataset, o: TrainOptions): History 
     if (o.validation) {
       const score = monitor === 'adversarialError' ? rec.valAdversarialError! : rec.valError!;
       if (score < best) {
-        best = score; h.bestEpoch = epoch; sinceBest = 0;
-        if (o.earlyStopping) { bestWeights?.forEach(t => t.dispose()); bestWeights = clf.net.getWeights().map(w => w.clone()); }
-      } else if (o.earlyStopping && ++sinceBest >= o.earlyStopping.patience) { h.stoppedEarly = true; break; }
+        best = score;
+        h.bestEpoch = epoch;
+        sinceBest = 0;
+        if (o.earlyStopping) {
+          bestWeights?.forEach(t => t.dispose());
+          bestWeights = clf.net.getWeights().map(w => w.clone());
+        }
+      } else if (o.earlyStopping && ++sinceBest >= o.earlyStopping.patience) {
+        h.stoppedEarly = true;
+        break;
+      }
     } else h.bestEpoch = epoch;
   }
   if (bestWeights) {

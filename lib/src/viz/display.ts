@@ -25,7 +25,10 @@ export type MimeBundle = Record<string, unknown>;
  * public `display.*` methods each send ONE MIME type (see tslab's public.js, `DisplayImpl.raw`);
  * this is the function they all call, and it takes a whole Jupyter `display_data` content.
  */
-type DisplayWriter = (content: { data: MimeBundle; metadata: Record<string, unknown>; transient: Record<string, unknown> }, update: boolean) => void;
+type DisplayWriter = (
+  content: { data: MimeBundle; metadata: Record<string, unknown>; transient: Record<string, unknown> },
+  update: boolean,
+) => void;
 
 /**
  * The tslab module when this code runs inside a tslab kernel that is executing a cell, else null.
@@ -62,7 +65,11 @@ function findLoadedJupyter(): NodeModule | undefined {
 export function cellExecutionToken(): unknown {
   if (override !== undefined) return override ? overrideToken : null;
   let file: string;
-  try { file = require.resolve('tslab/dist/jupyter.js'); } catch { return null; }
+  try {
+    file = require.resolve('tslab/dist/jupyter.js');
+  } catch {
+    return null;
+  }
   const loaded = require.cache[file] ?? findLoadedJupyter();
   return (loaded?.exports as { lastWriteDisplayData?: unknown } | undefined)?.lastWriteDisplayData ?? null;
 }
@@ -81,10 +88,15 @@ function displayWriter(): DisplayWriter | null {
 export function displayBundle(bundle: MimeBundle, fallbackText?: string): boolean {
   const keys = Object.keys(bundle ?? {});
   if (!keys.length || keys.some(k => !/^[\w.+-]+\/[\w.+-]+$/.test(k))) {
-    throw new Error(`displayBundle: expected an object keyed by MIME type (e.g. {'text/html': '<b>x</b>'}), got keys [${keys.join(', ')}].`);
+    throw new Error(
+      `displayBundle: expected an object keyed by MIME type (e.g. {'text/html': '<b>x</b>'}), got keys [${keys.join(', ')}].`,
+    );
   }
   if (override !== undefined) {
-    if (override) { override.bundle(bundle); return true; }
+    if (override) {
+      override.bundle(bundle);
+      return true;
+    }
   } else {
     const write = tslabModule() ? displayWriter() : null;
     if (write) {
@@ -143,7 +155,9 @@ let overrideToken: object = {};
  * display id or null, and the whole MIME bundle), or pass null to pretend there is none, or
  * undefined to detect again.
  */
-export function setNotebookDisplayForTests(sink: ((html: string, displayId: number | null, bundle: MimeBundle) => void) | null | undefined): void {
+export function setNotebookDisplayForTests(
+  sink: ((html: string, displayId: number | null, bundle: MimeBundle) => void) | null | undefined,
+): void {
   if (sink === undefined || sink === null) {
     override = sink;
     return;
@@ -156,7 +170,8 @@ export function setNotebookDisplayForTests(sink: ((html: string, displayId: numb
     markdown: (s: string) => sink(s, id, { 'text/markdown': s }),
   });
   override = {
-    display: make(null), newDisplay: () => make(++next),
+    display: make(null),
+    newDisplay: () => make(++next),
     bundle: b => sink(typeof b['text/html'] === 'string' ? b['text/html'] : '', null, b),
   };
 }

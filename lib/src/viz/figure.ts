@@ -33,8 +33,7 @@ export interface TensorLike {
 export type Numeric = ArrayLike<number> | TensorLike;
 
 export function isTensorLike(x: unknown): x is TensorLike {
-  return typeof x === 'object' && x !== null && Array.isArray((x as TensorLike).shape) &&
-    typeof (x as TensorLike).dataSync === 'function';
+  return typeof x === 'object' && x !== null && Array.isArray((x as TensorLike).shape) && typeof (x as TensorLike).dataSync === 'function';
 }
 
 /** A flat `number[]` from an array, a typed array or a tensor (flattened). */
@@ -53,7 +52,8 @@ export function toNumbers(x: Numeric, what = 'values'): number[] {
 export function toMatrix(x: number[][] | TensorLike, what = 'matrix'): number[][] {
   if (isTensorLike(x)) {
     if (x.shape.length !== 2) throw new Error(`${what}: expected a 2-D tensor, got shape [${x.shape}].`);
-    const [r, c] = x.shape, d = x.dataSync();
+    const [r, c] = x.shape,
+      d = x.dataSync();
     return Array.from({ length: r }, (_, i) => Array.from({ length: c }, (_, j) => d[i * c + j]));
   }
   if (!Array.isArray(x) || x.some(row => typeof (row as ArrayLike<number>)?.length !== 'number')) {
@@ -85,7 +85,9 @@ export function figureJson(fig: Figure): string {
 /** Throws if `fig` is not shaped like a figure, naming what is wrong. */
 export function checkFigure(fig: Figure): void {
   if (!fig || !Array.isArray(fig.data) || typeof fig.layout !== 'object' || fig.layout === null) {
-    throw new Error(`Expected a figure {data: Trace[], layout: {...}}, got ${describeValue(fig)}. Build one with lineChart, imageGrid, heatmap, ….`);
+    throw new Error(
+      `Expected a figure {data: Trace[], layout: {...}}, got ${describeValue(fig)}. Build one with lineChart, imageGrid, heatmap, ….`,
+    );
   }
 }
 
@@ -108,6 +110,9 @@ export function describeValue(x: unknown): string {
   if (x === null) return 'null';
   if (Array.isArray(x)) return `an array of length ${x.length}`;
   if (ArrayBuffer.isView(x)) return `a ${x.constructor.name}`;
-  if (typeof x === 'object') return `an object with keys [${Object.keys(x as object).slice(0, 6).join(', ')}]`;
+  if (typeof x === 'object')
+    return `an object with keys [${Object.keys(x as object)
+      .slice(0, 6)
+      .join(', ')}]`;
   return `${typeof x} ${String(x).slice(0, 40)}`;
 }

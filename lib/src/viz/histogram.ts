@@ -7,7 +7,11 @@
 import { Figure, Numeric, PALETTE, Trace, baseLayout, toNumbers } from './figure';
 import { asFigure } from './plotly';
 
-export interface HistogramSeries { name: string; values: Numeric; color?: string }
+export interface HistogramSeries {
+  name: string;
+  values: Numeric;
+  color?: string;
+}
 
 export interface HistogramOptions {
   title?: string;
@@ -35,7 +39,10 @@ export function histogramBins(series: HistogramSeries[], opts: HistogramOptions 
   });
   let [lo, hi] = opts.range ?? [Math.min(...all.map(v => Math.min(...v))), Math.max(...all.map(v => Math.max(...v)))];
   if (!Number.isFinite(lo) || !Number.isFinite(hi)) throw new Error('histogram: no finite values to bin.');
-  if (!(hi > lo)) { lo -= 0.5; hi += 0.5; }
+  if (!(hi > lo)) {
+    lo -= 0.5;
+    hi += 0.5;
+  }
   const width = (hi - lo) / bins;
   const edges = Array.from({ length: bins + 1 }, (_, k) => lo + k * width);
   const heights = all.map(v => {
@@ -52,16 +59,31 @@ export function histogram(series: HistogramSeries[], opts: HistogramOptions = {}
   const centres = edges.slice(0, -1).map((e, k) => (e + edges[k + 1]) / 2);
   const width = edges[1] - edges[0];
   const data: Trace[] = series.map((s, i) => ({
-    type: 'bar', name: s.name, x: centres, y: heights[i], width,
+    type: 'bar',
+    name: s.name,
+    x: centres,
+    y: heights[i],
+    width,
     marker: { color: s.color ?? PALETTE[i % PALETTE.length], opacity: 0.55, line: { width: 0 } },
     hovertemplate: `${s.name}<br>%{x:.3g}: %{y:.3g}<extra></extra>`,
   }));
-  const axis = (title?: string) => ({ title: { text: title ?? '' }, gridcolor: '#e6e6e6', zeroline: false, linecolor: '#888888', showline: true, ticks: 'outside' });
+  const axis = (title?: string) => ({
+    title: { text: title ?? '' },
+    gridcolor: '#e6e6e6',
+    zeroline: false,
+    linecolor: '#888888',
+    showline: true,
+    ticks: 'outside',
+  });
   return asFigure({
     data,
     layout: baseLayout(opts.title, {
-      barmode: 'overlay', bargap: 0, height: opts.height ?? 340, ...(opts.width ? { width: opts.width } : {}),
-      xaxis: axis(opts.xTitle), yaxis: axis(opts.yTitle ?? (opts.normalize === 'count' ? 'count' : 'fraction')),
+      barmode: 'overlay',
+      bargap: 0,
+      height: opts.height ?? 340,
+      ...(opts.width ? { width: opts.width } : {}),
+      xaxis: axis(opts.xTitle),
+      yaxis: axis(opts.yTitle ?? (opts.normalize === 'count' ? 'count' : 'fraction')),
       legend: { bgcolor: 'rgba(255,255,255,0.7)' },
     }),
   });

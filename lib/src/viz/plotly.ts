@@ -23,11 +23,16 @@ export const PLOTLY_MISSING_MESSAGE = 'plotting library not loaded: re-run the f
 
 /** Path and version of the plotly.js bundle we embed: the minified one when it is installed. */
 export function plotlyBundle(): { file: string; version: string } {
-  for (const [pkg, file] of [['plotly.js-dist-min', 'plotly.min.js'], ['plotly.js-dist', 'plotly.js']]) {
+  for (const [pkg, file] of [
+    ['plotly.js-dist-min', 'plotly.min.js'],
+    ['plotly.js-dist', 'plotly.js'],
+  ]) {
     try {
       const dir = require.resolve(`${pkg}/package.json`).replace(/package\.json$/, '');
       return { file: dir + file, version: require(`${pkg}/package.json`).version };
-    } catch { /* try the next one */ }
+    } catch {
+      /* try the next one */
+    }
   }
   throw new Error('plotly.js is not installed: run `npm ci` in the project folder (it installs plotly.js-dist-min).');
 }
@@ -48,7 +53,8 @@ export function plotlyInitHtml(): string {
     `<div class="aelab-plotly-init" data-plotly-version="${version}" style="display:none"></div>\n` +
     '<script type="text/javascript">\n' +
     "window.PlotlyConfig = { MathJaxConfig: 'local' };\n" +
-    'if (!window.Plotly) { (function (define, module, exports) {\n' + src +
+    'if (!window.Plotly) { (function (define, module, exports) {\n' +
+    src +
     '\n}).call(window); }\n</script>';
   return cachedInit;
 }
@@ -71,7 +77,8 @@ export function plotlyInit(): boolean {
  * Shown until the plot's script runs. Jupyter does not run scripts in outputs of notebooks that
  * were opened rather than run ("not trusted"), and some viewers never do.
  */
-export const PLOT_PLACEHOLDER = 'plot not drawn: run this cell (Jupyter draws plots only for cells run in this session, or in trusted notebooks)';
+export const PLOT_PLACEHOLDER =
+  'plot not drawn: run this cell (Jupyter draws plots only for cells run in this session, or in trusted notebooks)';
 
 let counter = 0;
 
@@ -89,7 +96,8 @@ export function figureHtml(fig: Figure, opts: { id?: string } = {}): string {
   const height = typeof fig.layout.height === 'number' ? fig.layout.height : 420;
   const width = typeof fig.layout.width === 'number' ? `${fig.layout.width}px` : '100%';
   const full = withConfig(fig);
-  return `<div id="${id}" class="aelab-plot" style="width:${width};max-width:100%;height:${height}px;">` +
+  return (
+    `<div id="${id}" class="aelab-plot" style="width:${width};max-width:100%;height:${height}px;">` +
     `<div class="aelab-plot-placeholder" style="color:#777;font:13px sans-serif;padding:8px">${PLOT_PLACEHOLDER}</div></div>
 <script type="text/javascript">
 (function () {
@@ -104,7 +112,8 @@ export function figureHtml(fig: Figure, opts: { id?: string } = {}): string {
   }
   draw();
 })();
-</script>`;
+</script>`
+  );
 }
 
 function withConfig(fig: Figure): Figure {

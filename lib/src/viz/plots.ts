@@ -43,8 +43,13 @@ export function lineChart(series: Series[], opts: AxesOptions = {}): Figure {
     if (x.length !== y.length) throw new Error(`lineChart: series '${s.name}' has ${x.length} x values but ${y.length} y values.`);
     const color = s.color ?? PALETTE[i % PALETTE.length];
     return {
-      type: 'scatter', name: s.name, x, y, mode: s.mode ?? 'lines',
-      line: { color, width: 2, dash: s.dash ?? 'solid' }, marker: { color, size: 7 },
+      type: 'scatter',
+      name: s.name,
+      x,
+      y,
+      mode: s.mode ?? 'lines',
+      line: { color, width: 2, dash: s.dash ?? 'solid' },
+      marker: { color, size: 7 },
     };
   });
   return asFigure({ data, layout: axesLayout(opts) });
@@ -72,29 +77,42 @@ export interface PaperPoint {
  * the same colour as the model's curve.
  */
 export function errorVsEpsilon(curves: ErrorCurve[], opts: AxesOptions & { paper?: PaperPoint[] } = {}): Figure {
-  if (!Array.isArray(curves) || curves.length === 0) throw new Error('errorVsEpsilon: expected a non-empty array of curves {model, epsilons, errors}.');
+  if (!Array.isArray(curves) || curves.length === 0)
+    throw new Error('errorVsEpsilon: expected a non-empty array of curves {model, epsilons, errors}.');
   const colorOf = new Map<string, string>();
   const data: Trace[] = curves.map((c, i) => {
     const eps = toNumbers(c.epsilons, `curve '${c.model}'.epsilons`);
     const err = toNumbers(c.errors, `curve '${c.model}'.errors`);
-    if (eps.length !== err.length) throw new Error(`errorVsEpsilon: curve '${c.model}' has ${eps.length} epsilons but ${err.length} errors.`);
+    if (eps.length !== err.length)
+      throw new Error(`errorVsEpsilon: curve '${c.model}' has ${eps.length} epsilons but ${err.length} errors.`);
     checkFractions(err, `curve '${c.model}'.errors`);
     const color = PALETTE[i % PALETTE.length];
     colorOf.set(c.model, color);
     return {
-      type: 'scatter', mode: 'lines+markers', name: c.model, x: eps, y: err.map(e => 100 * e),
-      line: { color, width: 2 }, marker: { color, size: 6 },
+      type: 'scatter',
+      mode: 'lines+markers',
+      name: c.model,
+      x: eps,
+      y: err.map(e => 100 * e),
+      line: { color, width: 2 },
+      marker: { color, size: 6 },
       hovertemplate: `${c.model}<br>ε = %{x}<br>error %{y:.1f}%<extra></extra>`,
     };
   });
   const byModel = new Map<string, PaperPoint[]>();
   for (const p of opts.paper ?? []) byModel.set(p.model, [...(byModel.get(p.model) ?? []), p]);
   for (const [model, points] of byModel) {
-    checkFractions(points.map(p => p.error), `paper points of '${model}'`);
+    checkFractions(
+      points.map(p => p.error),
+      `paper points of '${model}'`,
+    );
     const color = colorOf.get(model) ?? '#333333';
     data.push({
-      type: 'scatter', mode: 'markers', name: `${model} (paper)`,
-      x: points.map(p => p.epsilon), y: points.map(p => 100 * p.error),
+      type: 'scatter',
+      mode: 'markers',
+      name: `${model} (paper)`,
+      x: points.map(p => p.epsilon),
+      y: points.map(p => 100 * p.error),
       text: points.map(p => p.source ?? 'paper'),
       marker: { color, size: 12, symbol: 'diamond-open', line: { width: 2, color } },
       hovertemplate: `${model}, paper (%{text})<br>ε = %{x}<br>error %{y:.1f}%<extra></extra>`,
@@ -125,9 +143,12 @@ export interface HeatmapOptions {
  */
 export function heatmap(z: number[][] | TensorLike, opts: HeatmapOptions = {}): Figure {
   const m = toMatrix(z, 'heatmap z');
-  const rows = m.length, cols = m[0]?.length ?? 0;
+  const rows = m.length,
+    cols = m[0]?.length ?? 0;
   if (rows === 0 || cols === 0) throw new Error('heatmap: z is empty; expected at least one row and one column.');
-  m.forEach((r, i) => { if (r.length !== cols) throw new Error(`heatmap: row ${i} has ${r.length} values, row 0 has ${cols}.`); });
+  m.forEach((r, i) => {
+    if (r.length !== cols) throw new Error(`heatmap: row ${i} has ${r.length} values, row 0 has ${cols}.`);
+  });
   const x = (opts.xLabels ?? m[0].map((_, j) => j)).map(String);
   const y = (opts.yLabels ?? m.map((_, i) => i)).map(String);
   if (x.length !== cols) throw new Error(`heatmap: ${x.length} xLabels for ${cols} columns.`);
@@ -135,12 +156,19 @@ export function heatmap(z: number[][] | TensorLike, opts: HeatmapOptions = {}): 
   const showValues = opts.showValues ?? rows * cols <= 400;
   const fmt = opts.valueFormat ?? 'd';
   const trace: Trace = {
-    type: 'heatmap', z: m, x, y, colorscale: opts.colorscale ?? SEQUENTIAL, xgap: 1, ygap: 1,
+    type: 'heatmap',
+    z: m,
+    x,
+    y,
+    colorscale: opts.colorscale ?? SEQUENTIAL,
+    xgap: 1,
+    ygap: 1,
     hovertemplate: `${opts.yTitle ?? 'row'} %{y}, ${opts.xTitle ?? 'column'} %{x}: %{z:${fmt}}<extra></extra>`,
     ...(showValues ? { texttemplate: `%{z:${fmt}}`, textfont: { size: 11 } } : {}),
   };
   const layout = baseLayout(opts.title, {
-    height: opts.height ?? 460, ...(opts.width ? { width: opts.width } : {}),
+    height: opts.height ?? 460,
+    ...(opts.width ? { width: opts.width } : {}),
     xaxis: { title: { text: opts.xTitle ?? '' }, type: 'category', side: 'bottom' },
     yaxis: { title: { text: opts.yTitle ?? '' }, type: 'category', autorange: 'reversed' },
   });
@@ -149,7 +177,11 @@ export function heatmap(z: number[][] | TensorLike, opts: HeatmapOptions = {}): 
 
 /** White for 0 to dark blue for the largest value (ColorBrewer Blues): big counts stand out. */
 export const SEQUENTIAL: [number, string][] = [
-  [0, '#f7fbff'], [0.25, '#c6dbef'], [0.5, '#6baed6'], [0.75, '#2171b5'], [1, '#08306b'],
+  [0, '#f7fbff'],
+  [0.25, '#c6dbef'],
+  [0.5, '#6baed6'],
+  [0.75, '#2171b5'],
+  [1, '#08306b'],
 ];
 
 /** One position of a slider: its label and the traces to show there. */
@@ -164,7 +196,10 @@ export interface SliderStep {
  * A figure with a slider that switches between `steps` (plotly frames), e.g. an ε explorer.
  * Every step must have the same number of traces; `base` supplies axes and titles.
  */
-export function sliderFigure(steps: SliderStep[], base: { layout?: Record<string, unknown>; prefix?: string; active?: number } = {}): Figure {
+export function sliderFigure(
+  steps: SliderStep[],
+  base: { layout?: Record<string, unknown>; prefix?: string; active?: number } = {},
+): Figure {
   if (!Array.isArray(steps) || steps.length === 0) throw new Error('sliderFigure: expected a non-empty array of steps {label, data}.');
   const n = steps[0].data.length;
   steps.forEach((s, i) => {
@@ -173,34 +208,45 @@ export function sliderFigure(steps: SliderStep[], base: { layout?: Record<string
   const labels = new Set(steps.map(s => s.label));
   if (labels.size !== steps.length) throw new Error('sliderFigure: step labels must be unique (they name the frames).');
   const active = base.active ?? 0;
-  if (!(active >= 0 && active < steps.length)) throw new Error(`sliderFigure: active = ${active} is not a step index (0…${steps.length - 1}).`);
+  if (!(active >= 0 && active < steps.length))
+    throw new Error(`sliderFigure: active = ${active} is not a step index (0…${steps.length - 1}).`);
   const frames: Frame[] = steps.map(s => ({ name: s.label, data: s.data, ...(s.layout ? { layout: s.layout } : {}) }));
   const layout = {
     ...baseLayout(undefined, { margin: { l: 60, r: 20, t: 40, b: 90 } }),
     ...(base.layout ?? {}),
     ...(steps[active].layout ?? {}),
-    sliders: [{
-      active,
-      currentvalue: { prefix: base.prefix ?? '', font: { size: 13 } },
-      pad: { t: 45 },
-      steps: steps.map(s => ({
-        label: s.label, method: 'animate',
-        args: [[s.label], { mode: 'immediate', frame: { duration: 0, redraw: true }, transition: { duration: 0 } }],
-      })),
-    }],
+    sliders: [
+      {
+        active,
+        currentvalue: { prefix: base.prefix ?? '', font: { size: 13 } },
+        pad: { t: 45 },
+        steps: steps.map(s => ({
+          label: s.label,
+          method: 'animate',
+          args: [[s.label], { mode: 'immediate', frame: { duration: 0, redraw: true }, transition: { duration: 0 } }],
+        })),
+      },
+    ],
   };
   return asFigure({ data: steps[active].data, layout, frames });
 }
 
 function axesLayout(o: AxesOptions): Record<string, unknown> {
   const axis = (title: string | undefined, log: boolean | undefined, range?: [number, number]) => ({
-    title: { text: title ?? '' }, type: log ? 'log' : 'linear', gridcolor: '#e6e6e6', zeroline: false,
-    linecolor: '#888888', showline: true, ticks: 'outside',
+    title: { text: title ?? '' },
+    type: log ? 'log' : 'linear',
+    gridcolor: '#e6e6e6',
+    zeroline: false,
+    linecolor: '#888888',
+    showline: true,
+    ticks: 'outside',
     ...(range ? { range: log ? range.map(v => Math.log10(v)) : range } : {}),
   });
   return baseLayout(o.title, {
-    height: o.height ?? 380, ...(o.width ? { width: o.width } : {}),
-    xaxis: axis(o.xTitle, o.logX), yaxis: axis(o.yTitle, o.logY, o.yRange),
+    height: o.height ?? 380,
+    ...(o.width ? { width: o.width } : {}),
+    xaxis: axis(o.xTitle, o.logX),
+    yaxis: axis(o.yTitle, o.logY, o.yRange),
     legend: { bgcolor: 'rgba(255,255,255,0.7)' },
     hovermode: 'closest',
   });

@@ -20,7 +20,8 @@ function crc32(bytes: Buffer): number {
 
 function chunk(type: string, data: Buffer): Buffer {
   const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-  const length = Buffer.alloc(4), crc = Buffer.alloc(4);
+  const length = Buffer.alloc(4),
+    crc = Buffer.alloc(4);
   length.writeUInt32BE(data.length);
   crc.writeUInt32BE(crc32(body));
   return Buffer.concat([length, body, crc]);
@@ -29,29 +30,35 @@ function chunk(type: string, data: Buffer): Buffer {
 /** Encodes a grayscale image (row-major bytes, 0 = black) as PNG file bytes. */
 export function grayPng(pixels: Uint8Array, width: number, height: number): Buffer {
   if (!(Number.isInteger(width) && Number.isInteger(height) && width > 0 && height > 0) || pixels.length !== width * height) {
-    throw new Error(`grayPng: ${pixels.length} pixels for a ${width}×${height} image; expected width·height bytes and positive integer sizes.`);
+    throw new Error(
+      `grayPng: ${pixels.length} pixels for a ${width}×${height} image; expected width·height bytes and positive integer sizes.`,
+    );
   }
-  const header = Buffer.alloc(13);  // width, height, 8 bits per pixel, color type 0 = gray
+  const header = Buffer.alloc(13); // width, height, 8 bits per pixel, color type 0 = gray
   header.writeUInt32BE(width, 0);
   header.writeUInt32BE(height, 4);
   header[8] = 8;
-  const rows = Buffer.alloc((width + 1) * height);  // each row: filter byte 0, then its pixels
+  const rows = Buffer.alloc((width + 1) * height); // each row: filter byte 0, then its pixels
   for (let y = 0; y < height; y++) rows.set(pixels.subarray(y * width, (y + 1) * width), y * (width + 1) + 1);
   return Buffer.concat([
     Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', header), chunk('IDAT', zlib.deflateSync(rows)), chunk('IEND', Buffer.alloc(0)),
+    chunk('IHDR', header),
+    chunk('IDAT', zlib.deflateSync(rows)),
+    chunk('IEND', Buffer.alloc(0)),
   ]);
 }
 
 /** The first `count` images of `ds` side by side, dark ink on white, as a PNG data URL. */
 export function digitStrip(ds: Dataset, count: number): string {
-  if (!(ds.side > 0 && ds.side * ds.side === ds.d)) throw new Error(`digitStrip: ${ds.description} is not square images (d = ${ds.d}, side = ${ds.side}).`);
-  if (!(Number.isInteger(count) && count >= 1 && count <= ds.n)) throw new Error(`digitStrip: count = ${count}, expected an integer in 1..${ds.n}.`);
-  const s = ds.side, width = s * count;
+  if (!(ds.side > 0 && ds.side * ds.side === ds.d))
+    throw new Error(`digitStrip: ${ds.description} is not square images (d = ${ds.d}, side = ${ds.side}).`);
+  if (!(Number.isInteger(count) && count >= 1 && count <= ds.n))
+    throw new Error(`digitStrip: count = ${count}, expected an integer in 1..${ds.n}.`);
+  const s = ds.side,
+    width = s * count;
   const pixels = new Uint8Array(width * s);
   for (let i = 0; i < count; i++)
     for (let r = 0; r < s; r++)
-      for (let c = 0; c < s; c++)
-        pixels[r * width + i * s + c] = Math.round(255 * (1 - ds.x[i * ds.d + r * s + c]));
+      for (let c = 0; c < s; c++) pixels[r * width + i * s + c] = Math.round(255 * (1 - ds.x[i * ds.d + r * s + c]));
   return 'data:image/png;base64,' + grayPng(pixels, width, s).toString('base64');
 }

@@ -26,13 +26,21 @@ export interface TriptychRow {
  * Fig. 1-style rows (x | sign(∇ₓJ) | x + ε·sign(∇ₓJ)) for the examples `indices` of `ds`.
  * The sign image is drawn black for +1, white for −1 and grey for 0.
  */
-export function fgsmTriptych(clf: Classifier, ds: Dataset, indices: number[], epsilon: number,
-  opts: { title?: string; scale?: number } = {}): { figure: Figure; rows: TriptychRow[] } {
+export function fgsmTriptych(
+  clf: Classifier,
+  ds: Dataset,
+  indices: number[],
+  epsilon: number,
+  opts: { title?: string; scale?: number } = {},
+): { figure: Figure; rows: TriptychRow[] } {
   checkEpsilon(epsilon);
-  if (!Array.isArray(indices) || indices.length === 0) throw new Error('fgsmTriptych: indices must be a non-empty array of example indices.');
-  if (ds.d !== clf.inputSize) throw new Error(`fgsmTriptych: ${ds.description} has ${ds.d} features, ${clf.name} expects ${clf.inputSize}.`);
+  if (!Array.isArray(indices) || indices.length === 0)
+    throw new Error('fgsmTriptych: indices must be a non-empty array of example indices.');
+  if (ds.d !== clf.inputSize)
+    throw new Error(`fgsmTriptych: ${ds.description} has ${ds.d} features, ${clf.name} expects ${clf.inputSize}.`);
   const sub = pick(ds, indices);
-  const x = tf.tensor2d(sub.x, [sub.n, sub.d]), y = tf.tensor1d(sub.y, 'int32');
+  const x = tf.tensor2d(sub.x, [sub.n, sub.d]),
+    y = tf.tensor1d(sub.y, 'int32');
   const [signs, adv, pClean, pAdv] = tf.tidy(() => {
     const s = exactSign(inputGradient(clf, x, y)) as tf.Tensor2D;
     const a = tf.clipByValue(tf.add(x, tf.mul(s, epsilon)), 0, 1) as tf.Tensor2D;
@@ -40,22 +48,43 @@ export function fgsmTriptych(clf: Classifier, ds: Dataset, indices: number[], ep
   });
   const [sv, av, pc, pa] = [signs, adv, pClean, pAdv].map(t => t.dataSync() as Float32Array);
   tf.dispose([x, y, signs, adv, pClean, pAdv]);
-  const C = clf.classes, d = sub.d;
+  const C = clf.classes,
+    d = sub.d;
   const top = (p: Float32Array, i: number) => {
     let best = 0;
     for (let c = 1; c < C; c++) if (p[i * C + c] > p[i * C + best]) best = c;
     return { cls: best, conf: p[i * C + best] };
   };
-  const images: Float32Array[] = [], captions: string[] = [], rows: TriptychRow[] = [];
+  const images: Float32Array[] = [],
+    captions: string[] = [],
+    rows: TriptychRow[] = [];
   const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
   for (let i = 0; i < sub.n; i++) {
-    const c = top(pc, i), a = top(pa, i);
-    rows.push({ index: indices[i], label: sub.y[i], cleanPrediction: c.cls, cleanConfidence: c.conf, adversarialPrediction: a.cls, adversarialConfidence: a.conf });
-    images.push(sub.x.slice(i * d, (i + 1) * d), sv.slice(i * d, (i + 1) * d).map(v => (v + 1) / 2), av.slice(i * d, (i + 1) * d));
-    captions.push(`x: "${c.cls}" ${pct(c.conf)}`, `+ ${epsilon} × sign(∇ₓJ)`, `x̃: "${a.cls}" ${pct(a.conf)}${a.cls !== sub.y[i] ? ' ✗' : ''}`);
+    const c = top(pc, i),
+      a = top(pa, i);
+    rows.push({
+      index: indices[i],
+      label: sub.y[i],
+      cleanPrediction: c.cls,
+      cleanConfidence: c.conf,
+      adversarialPrediction: a.cls,
+      adversarialConfidence: a.conf,
+    });
+    images.push(
+      sub.x.slice(i * d, (i + 1) * d),
+      sv.slice(i * d, (i + 1) * d).map(v => (v + 1) / 2),
+      av.slice(i * d, (i + 1) * d),
+    );
+    captions.push(
+      `x: "${c.cls}" ${pct(c.conf)}`,
+      `+ ${epsilon} × sign(∇ₓJ)`,
+      `x̃: "${a.cls}" ${pct(a.conf)}${a.cls !== sub.y[i] ? ' ✗' : ''}`,
+    );
   }
   const figure = imageGrid(images, {
-    cols: 3, scale: opts.scale ?? 4, captions,
+    cols: 3,
+    scale: opts.scale ?? 4,
+    captions,
     title: opts.title ?? `${clf.name}: x̃ = clip(x + ${epsilon}·sign(∇ₓJ))`,
   });
   return { figure, rows };

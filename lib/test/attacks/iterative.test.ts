@@ -6,24 +6,49 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import {
-  initBackend, Classifier, Dataset, 
-  fgsm, bim, pgd, bimDataset, pgdDataset, fgsmPredictedDataset, iterativeAttack, pgdTrainingAttack,
-  inputGradientEvaluator, rawInputGradient, lossFromLogits, logits, predict, train,
+  initBackend,
+  Classifier,
+  Dataset,
+  fgsm,
+  bim,
+  pgd,
+  bimDataset,
+  pgdDataset,
+  fgsmPredictedDataset,
+  iterativeAttack,
+  pgdTrainingAttack,
+  inputGradientEvaluator,
+  rawInputGradient,
+  lossFromLogits,
+  logits,
+  predict,
+  train,
 } from '../../src/internals';
 import { logisticWith, randomRows, tinyMlp as helperMlp, tinyMaxout as helperMaxout, tinySoftmax as helperSoftmax } from '../helpers';
 
-before(async () => { await initBackend(); });
+before(async () => {
+  await initBackend();
+});
 
 const D = 12;
 const W = [0.9, -1.3, 0.4, -0.2, 1.7, -0.8, 0.05, -2.1, 0.6, -0.45, 1.1, -0.3];
 
 const knownLogistic = (b = 0.3) => logisticWith(W, b);
-const tinyMlp = () => helperMlp(D), tinyMaxout = () => helperMaxout(D), tinySoftmax = () => helperSoftmax(D);
+const tinyMlp = () => helperMlp(D),
+  tinyMaxout = () => helperMaxout(D),
+  tinySoftmax = () => helperSoftmax(D);
 
 function batch(clf: Classifier, n: number, seed: number): { x: tf.Tensor2D; y: tf.Tensor1D } {
-  return { x: tf.tensor2d(randomRows(n, D, seed), [n, D]), y: tf.tensor1d(Array.from({ length: n }, (_, i) => (i * 7 + seed) % clf.classes), 'int32') };
+  return {
+    x: tf.tensor2d(randomRows(n, D, seed), [n, D]),
+    y: tf.tensor1d(
+      Array.from({ length: n }, (_, i) => (i * 7 + seed) % clf.classes),
+      'int32',
+    ),
+  };
 }
-const lossOf = (clf: Classifier, x: tf.Tensor2D, y: tf.Tensor1D) => tf.tidy(() => lossFromLogits(clf.head, logits(clf, x), y, clf.classes)).dataSync() as Float32Array;
+const lossOf = (clf: Classifier, x: tf.Tensor2D, y: tf.Tensor1D) =>
+  tf.tidy(() => lossFromLogits(clf.head, logits(clf, x), y, clf.classes)).dataSync() as Float32Array;
 
 test('the hand-written input gradient matches tfjs autodiff (and falls back to it for other heads)', () => {
   for (const clf of [tinyMlp(), tinyMaxout(), tinySoftmax(), knownLogistic()]) {
@@ -31,12 +56,16 @@ test('the hand-written input gradient matches tfjs autodiff (and falls back to i
     const ev = inputGradientEvaluator(clf);
     assert.equal(ev.fast, clf.head === 'softmax', `${clf.name}: fast path only for softmax stacks`);
     const { loss, grad, predicted } = ev.at(x, y);
-    const g = rawInputGradient(clf, x, y, false).dataSync(), gf = grad.dataSync();
-    for (let i = 0; i < g.length; i++) assert.ok(Math.abs(g[i] - gf[i]) <= 1e-5 * (1 + Math.abs(g[i])), `${clf.name} grad[${i}]: ${gf[i]} vs autodiff ${g[i]}`);
-    const l = lossOf(clf, x, y), lf = loss.dataSync();
+    const g = rawInputGradient(clf, x, y, false).dataSync(),
+      gf = grad.dataSync();
+    for (let i = 0; i < g.length; i++)
+      assert.ok(Math.abs(g[i] - gf[i]) <= 1e-5 * (1 + Math.abs(g[i])), `${clf.name} grad[${i}]: ${gf[i]} vs autodiff ${g[i]}`);
+    const l = lossOf(clf, x, y),
+      lf = loss.dataSync();
     for (let i = 0; i < l.length; i++) assert.ok(Math.abs(l[i] - lf[i]) < 1e-5, `${clf.name} loss[${i}]`);
     assert.deepEqual(Array.from(predicted.dataSync()), Array.from(tf.tidy(() => predict(clf, x)).dataSync()));
-    tf.dispose([loss, grad, predicted, x, y]); ev.dispose();
+    tf.dispose([loss, grad, predicted, x, y]);
+    ev.dispose();
   }
 });
 
@@ -44,7 +73,8 @@ test('PGD with one step, no random start and step ε is FGSM exactly', () => {
   for (const clf of [knownLogistic(), tinyMlp(), tinyMaxout(), tinySoftmax()]) {
     const { x, y } = batch(clf, 25, 2);
     for (const eps of [0.05, 0.25]) {
-      const a = pgd(clf, x, y, eps, { steps: 1, stepSize: eps, randomStart: false }), b = fgsm(clf, x, y, eps);
+      const a = pgd(clf, x, y, eps, { steps: 1, stepSize: eps, randomStart: false }),
+        b = fgsm(clf, x, y, eps);
       assert.deepEqual(Array.from(a.dataSync()), Array.from(b.dataSync()), `${clf.name}, ε ${eps}`);
       const c = bim(clf, x, y, eps, { steps: 1, stepSize: eps });
       assert.deepEqual(Array.from(c.dataSync()), Array.from(b.dataSync()), `${clf.name}, ε ${eps}: BIM-1`);
@@ -67,7 +97,10 @@ test('every iterate stays in the ε-ball around x and in [0, 1]', () => {
           const a = adv.dataSync();
           for (let i = 0; i < a.length; i++) {
             assert.ok(a[i] >= 0 && a[i] <= 1, `${clf.name} ε ${eps} K ${k}: x'[${i}] = ${a[i]} outside [0, 1]`);
-            assert.ok(Math.abs(a[i] - x0[i]) <= eps + 1e-6, `${clf.name} ε ${eps} K ${k}: |x' − x| = ${Math.abs(a[i] - x0[i])} > ε at ${i}`);
+            assert.ok(
+              Math.abs(a[i] - x0[i]) <= eps + 1e-6,
+              `${clf.name} ε ${eps} K ${k}: |x' − x| = ${Math.abs(a[i] - x0[i])} > ε at ${i}`,
+            );
           }
           adv.dispose();
         }
@@ -85,12 +118,20 @@ test('more steps (and more restarts) never lower the loss reached on a fixed bat
       for (let k = 1; k <= 10; k++) {
         const adv = iterativeAttack(clf, x, y, 0.2, { steps: k, stepSize: 0.05, randomStart, seed: 3 });
         const l = lossOf(clf, adv, y);
-        if (prev) for (let i = 0; i < l.length; i++) assert.ok(l[i] >= prev[i] - 1e-6, `${clf.name} random ${randomStart}: row ${i} loss fell from ${prev[i]} (K=${k - 1}) to ${l[i]} (K=${k})`);
-        prev = l; adv.dispose();
+        if (prev)
+          for (let i = 0; i < l.length; i++)
+            assert.ok(
+              l[i] >= prev[i] - 1e-6,
+              `${clf.name} random ${randomStart}: row ${i} loss fell from ${prev[i]} (K=${k - 1}) to ${l[i]} (K=${k})`,
+            );
+        prev = l;
+        adv.dispose();
       }
     }
-    const one = pgd(clf, x, y, 0.2, { steps: 5, seed: 3 }), three = pgd(clf, x, y, 0.2, { steps: 5, seed: 3, restarts: 3 });
-    const l1 = lossOf(clf, one, y), l3 = lossOf(clf, three, y);
+    const one = pgd(clf, x, y, 0.2, { steps: 5, seed: 3 }),
+      three = pgd(clf, x, y, 0.2, { steps: 5, seed: 3, restarts: 3 });
+    const l1 = lossOf(clf, one, y),
+      l3 = lossOf(clf, three, y);
     for (let i = 0; i < l1.length; i++) assert.ok(l3[i] >= l1[i] - 1e-6, `${clf.name}: 3 restarts lowered row ${i}'s loss`);
     tf.dispose([one, three, x, y]);
   }
@@ -98,11 +139,14 @@ test('more steps (and more restarts) never lower the loss reached on a fixed bat
 
 test('on logistic regression BIM reaches the closed-form corner clip(x − y·ε·sign(w)) (y ∈ {−1, 1})', () => {
   const clf = knownLogistic();
-  const n = 10, x = tf.tensor2d(randomRows(n, D, 5), [n, D]), x0 = x.dataSync();
+  const n = 10,
+    x = tf.tensor2d(randomRows(n, D, 5), [n, D]),
+    x0 = x.dataSync();
   for (const label of [0, 1]) {
-    const y = tf.tensor1d(new Array(n).fill(label), 'int32'), s = label === 1 ? 1 : -1;
+    const y = tf.tensor1d(new Array(n).fill(label), 'int32'),
+      s = label === 1 ? 1 : -1;
     for (const eps of [0.1, 0.3]) {
-      const adv = bim(clf, x, y, eps, { steps: 10 });        // a = 2.5ε/10: reaches the corner in 4 steps
+      const adv = bim(clf, x, y, eps, { steps: 10 }); // a = 2.5ε/10: reaches the corner in 4 steps
       const a = adv.dataSync();
       for (let i = 0; i < a.length; i++) {
         const want = Math.min(1, Math.max(0, x0[i] - s * eps * Math.sign(W[i % D])));
@@ -118,11 +162,18 @@ test('on logistic regression BIM reaches the closed-form corner clip(x − y·ε
 test('early stopping returns a misclassified iterate wherever the plain attack fools the model', () => {
   const clf = tinyMaxout();
   const { x, y } = batch(clf, 60, 6);
-  const plain = pgd(clf, x, y, 0.3, { steps: 8, seed: 1 }), early = pgd(clf, x, y, 0.3, { steps: 8, seed: 1, earlyStop: true });
-  const yv = y.dataSync(), pp = tf.tidy(() => predict(clf, plain)).dataSync(), pe = tf.tidy(() => predict(clf, early)).dataSync();
-  let fooledPlain = 0, fooledEarly = 0;
+  const plain = pgd(clf, x, y, 0.3, { steps: 8, seed: 1 }),
+    early = pgd(clf, x, y, 0.3, { steps: 8, seed: 1, earlyStop: true });
+  const yv = y.dataSync(),
+    pp = tf.tidy(() => predict(clf, plain)).dataSync(),
+    pe = tf.tidy(() => predict(clf, early)).dataSync();
+  let fooledPlain = 0,
+    fooledEarly = 0;
   for (let i = 0; i < yv.length; i++) {
-    if (pp[i] !== yv[i]) { fooledPlain++; assert.notEqual(pe[i], yv[i], `row ${i}: fooled by the plain attack but not with earlyStop`); }
+    if (pp[i] !== yv[i]) {
+      fooledPlain++;
+      assert.notEqual(pe[i], yv[i], `row ${i}: fooled by the plain attack but not with earlyStop`);
+    }
     if (pe[i] !== yv[i]) fooledEarly++;
   }
   assert.ok(fooledPlain > 5, `the test needs some fooled rows (got ${fooledPlain})`);
@@ -134,10 +185,20 @@ test('predicted labels: same as true labels where the model is right; FGSM from 
   const clf = tinyMlp();
   const { x } = batch(clf, 30, 7);
   const yPred = tf.tidy(() => predict(clf, x));
-  const a = bim(clf, x, yPred, 0.1, { steps: 3 }), b = bim(clf, x, yPred.clone(), 0.1, { steps: 3, labels: 'predicted' });
+  const a = bim(clf, x, yPred, 0.1, { steps: 3 }),
+    b = bim(clf, x, yPred.clone(), 0.1, { steps: 3, labels: 'predicted' });
   assert.deepEqual(Array.from(a.dataSync()), Array.from(b.dataSync()));
-  const ds: Dataset = { x: x.dataSync() as Float32Array, y: new Int32Array(30), n: 30, d: D, classes: 3, side: 0, description: 'random rows' };
-  const viaDataset = fgsmPredictedDataset(clf, ds, 0.1), direct = fgsm(clf, x, yPred, 0.1);
+  const ds: Dataset = {
+    x: x.dataSync() as Float32Array,
+    y: new Int32Array(30),
+    n: 30,
+    d: D,
+    classes: 3,
+    side: 0,
+    description: 'random rows',
+  };
+  const viaDataset = fgsmPredictedDataset(clf, ds, 0.1),
+    direct = fgsm(clf, x, yPred, 0.1);
   assert.deepEqual(Array.from(viaDataset.x), Array.from(direct.dataSync()));
   assert.deepEqual(Array.from(viaDataset.y), Array.from(ds.y), 'the true labels are kept');
   tf.dispose([a, b, direct, x, yPred]);
@@ -146,10 +207,20 @@ test('predicted labels: same as true labels where the model is right; FGSM from 
 test('dataset versions equal the batch versions; PGD is reproducible from its seed', () => {
   const clf = tinyMaxout();
   const { x, y } = batch(clf, 40, 8);
-  const ds: Dataset = { x: x.dataSync() as Float32Array, y: y.dataSync() as Int32Array, n: 40, d: D, classes: 3, side: 0, description: 'random rows' };
+  const ds: Dataset = {
+    x: x.dataSync() as Float32Array,
+    y: y.dataSync() as Int32Array,
+    n: 40,
+    d: D,
+    classes: 3,
+    side: 0,
+    description: 'random rows',
+  };
   const direct = bim(clf, x, y, 0.2, { steps: 4 });
   assert.deepEqual(Array.from(bimDataset(clf, ds, 0.2, { steps: 4, batchSize: 16 }).x), Array.from(direct.dataSync()));
-  const p1 = pgdDataset(clf, ds, 0.2, { steps: 4, seed: 5 }), p2 = pgdDataset(clf, ds, 0.2, { steps: 4, seed: 5 }), p3 = pgdDataset(clf, ds, 0.2, { steps: 4, seed: 6 });
+  const p1 = pgdDataset(clf, ds, 0.2, { steps: 4, seed: 5 }),
+    p2 = pgdDataset(clf, ds, 0.2, { steps: 4, seed: 5 }),
+    p3 = pgdDataset(clf, ds, 0.2, { steps: 4, seed: 6 });
   assert.deepEqual(Array.from(p1.x), Array.from(p2.x));
   assert.notDeepEqual(Array.from(p1.x), Array.from(p3.x));
   assert.match(p1.description, /PGD-4/);
@@ -158,31 +229,66 @@ test('dataset versions equal the batch versions; PGD is reproducible from its se
 
 test('PGD adversarial training: the hook is called once per batch and serializes as its settings', () => {
   const clf = tinyMlp();
-  const n = 40, ds: Dataset = { x: randomRows(n, D, 9), y: Int32Array.from({ length: n }, (_, i) => i % 3), n, d: D, classes: 3, side: 0, description: 'random rows' };
+  const n = 40,
+    ds: Dataset = {
+      x: randomRows(n, D, 9),
+      y: Int32Array.from({ length: n }, (_, i) => i % 3),
+      n,
+      d: D,
+      classes: 3,
+      side: 0,
+      description: 'random rows',
+    };
   const attack = pgdTrainingAttack(0.1, { steps: 3, seed: 2 });
   const seen: string[] = [];
-  const hook = (c: Classifier, x: tf.Tensor2D, y: tf.Tensor1D, at: { epoch: number; batch: number }) => { seen.push(`${at.epoch}:${at.batch}`); return attack(c, x, y, at); };
+  const hook = (c: Classifier, x: tf.Tensor2D, y: tf.Tensor1D, at: { epoch: number; batch: number }) => {
+    seen.push(`${at.epoch}:${at.batch}`);
+    return attack(c, x, y, at);
+  };
   const before = tf.memory().numTensors;
   const h = train(clf, ds, { seed: 1, epochs: 2, batchSize: 16, adversarial: { alpha: 0.5 }, adversarialExamples: hook });
   assert.equal(tf.memory().numTensors, before, 'training with the hook leaks no tensors');
   assert.deepEqual(seen, ['1:1', '1:2', '1:3', '2:1', '2:2', '2:3']);
   assert.ok(h.epochs.every(e => Number.isFinite(e.loss)));
-  assert.deepEqual(JSON.parse(JSON.stringify({ hook: attack })).hook, { attack: 'PGD', epsilon: 0.1, steps: 3, stepSize: 2.5 * 0.1 / 3, seed: 2 });
+  assert.deepEqual(JSON.parse(JSON.stringify({ hook: attack })).hook, {
+    attack: 'PGD',
+    epsilon: 0.1,
+    steps: 3,
+    stepSize: (2.5 * 0.1) / 3,
+    seed: 2,
+  });
 });
 
 test('no tensor leaks', () => {
-  const clf = tinyMaxout(), logistic = knownLogistic();
+  const clf = tinyMaxout(),
+    logistic = knownLogistic();
   const { x, y } = batch(clf, 20, 10);
   const yBinary = tf.tidy(() => tf.cast(tf.greater(y, 0), 'int32')) as tf.Tensor1D;
-  const ds: Dataset = { x: x.dataSync() as Float32Array, y: y.dataSync() as Int32Array, n: 20, d: D, classes: 3, side: 0, description: 'random rows' };
+  const ds: Dataset = {
+    x: x.dataSync() as Float32Array,
+    y: y.dataSync() as Int32Array,
+    n: 20,
+    d: D,
+    classes: 3,
+    side: 0,
+    description: 'random rows',
+  };
   const before = tf.memory().numTensors;
   tf.dispose([
-    bim(clf, x, y, 0.2, { steps: 3 }), pgd(clf, x, y, 0.2, { steps: 3, restarts: 2 }),
-    pgd(clf, x, y, 0.4, { steps: 6, restarts: 3, earlyStop: true }), pgd(clf, x, y, 0.2, { steps: 2, labels: 'predicted' }),
-    pgd(logistic, x, yBinary, 0.1, { steps: 2 }), bim(logistic, x, yBinary, 0.1, { steps: 2, labels: 'predicted', earlyStop: true }),
+    bim(clf, x, y, 0.2, { steps: 3 }),
+    pgd(clf, x, y, 0.2, { steps: 3, restarts: 2 }),
+    pgd(clf, x, y, 0.4, { steps: 6, restarts: 3, earlyStop: true }),
+    pgd(clf, x, y, 0.2, { steps: 2, labels: 'predicted' }),
+    pgd(logistic, x, yBinary, 0.1, { steps: 2 }),
+    bim(logistic, x, yBinary, 0.1, { steps: 2, labels: 'predicted', earlyStop: true }),
   ]);
-  bimDataset(clf, ds, 0.1, { steps: 2, batchSize: 7 }); pgdDataset(clf, ds, 0.1, { steps: 2, earlyStop: true }); fgsmPredictedDataset(clf, ds, 0.1);
-  const ev = inputGradientEvaluator(clf); const r = ev.at(x, y); tf.dispose([r.loss, r.grad, r.predicted]); ev.dispose();
+  bimDataset(clf, ds, 0.1, { steps: 2, batchSize: 7 });
+  pgdDataset(clf, ds, 0.1, { steps: 2, earlyStop: true });
+  fgsmPredictedDataset(clf, ds, 0.1);
+  const ev = inputGradientEvaluator(clf);
+  const r = ev.at(x, y);
+  tf.dispose([r.loss, r.grad, r.predicted]);
+  ev.dispose();
   assert.equal(tf.memory().numTensors, before, `${tf.memory().numTensors - before} tensors leaked`);
   tf.dispose([x, y, yBinary]);
 });
@@ -205,7 +311,15 @@ test('bad input is refused with a message naming the value', () => {
   assert.throws(() => pgd(clf, wide, y, 0.1), /13 features per row, the model expects 12/);
   const badY = tf.tensor1d([0, 1, 2, 7], 'int32');
   assert.throws(() => bim(clf, x, badY, 0.1), /label 7 at index 3 is outside 0..2/);
-  const ds: Dataset = { x: new Float32Array(4 * (D + 1)), y: new Int32Array(4), n: 4, d: D + 1, classes: 3, side: 0, description: 'wide rows' };
+  const ds: Dataset = {
+    x: new Float32Array(4 * (D + 1)),
+    y: new Int32Array(4),
+    n: 4,
+    d: D + 1,
+    classes: 3,
+    side: 0,
+    description: 'wide rows',
+  };
   assert.throws(() => pgdDataset(clf, ds, 0.1), /wide rows has 13 features/);
   assert.throws(() => fgsmPredictedDataset(clf, ds, 0.1), /wide rows has 13 features/);
   tf.dispose([x, y, wide, badY]);

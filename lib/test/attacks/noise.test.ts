@@ -4,17 +4,31 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend, Dataset, addNoise, noiseDataset } from '../../src/internals';
 
-before(async () => { await initBackend(); });
+before(async () => {
+  await initBackend();
+});
 
 const D = 50;
-const flat = (n: number, v: number): Dataset => ({ x: new Float32Array(n * D).fill(v), y: new Int32Array(n), n, d: D, classes: 10, side: 0, description: 'flat' });
+const flat = (n: number, v: number): Dataset => ({
+  x: new Float32Array(n * D).fill(v),
+  y: new Int32Array(n),
+  n,
+  d: D,
+  classes: 10,
+  side: 0,
+  description: 'flat',
+});
 
 test('sign noise moves every pixel by exactly ±ε; uniform noise stays within ε and is spread out', () => {
-  const x = tf.fill([20, D], 0.5) as tf.Tensor2D, eps = 0.1;
-  const s = tf.tidy(() => addNoise(x, eps, 'sign', 1).dataSync()), u = tf.tidy(() => addNoise(x, eps, 'uniform', 1).dataSync());
-  let plus = 0, absSum = 0;
+  const x = tf.fill([20, D], 0.5) as tf.Tensor2D,
+    eps = 0.1;
+  const s = tf.tidy(() => addNoise(x, eps, 'sign', 1).dataSync()),
+    u = tf.tidy(() => addNoise(x, eps, 'uniform', 1).dataSync());
+  let plus = 0,
+    absSum = 0;
   for (let i = 0; i < s.length; i++) {
-    const ds = s[i] - 0.5, du = u[i] - 0.5;
+    const ds = s[i] - 0.5,
+      du = u[i] - 0.5;
     assert.ok(Math.abs(Math.abs(ds) - eps) < 1e-6, `sign noise at ${i}: ${ds}`);
     if (ds > 0) plus++;
     assert.ok(Math.abs(du) <= eps + 1e-6, `uniform noise at ${i}: ${du}`);
@@ -41,17 +55,25 @@ test('results are clipped to [0, 1]', () => {
     const x = tf.fill([10, D], v) as tf.Tensor2D;
     const out = tf.tidy(() => addNoise(x, 0.3, 'sign', 5).dataSync());
     assert.ok(out.every(a => a >= 0 && a <= 1));
-    assert.ok(out.some(a => a === v) && out.some(a => Math.abs(a - Math.abs(v - 0.3)) < 1e-6), 'half the pixels clipped back, half moved inward');
+    assert.ok(
+      out.some(a => a === v) && out.some(a => Math.abs(a - Math.abs(v - 0.3)) < 1e-6),
+      'half the pixels clipped back, half moved inward',
+    );
     x.dispose();
   }
 });
 
 test('noiseDataset: max-norm ε, seeded, labels kept, each batch its own noise', () => {
   const ds = flat(2500, 0.5);
-  const a = noiseDataset(ds, 0.05, 'sign', 9), b = noiseDataset(ds, 0.05, 'sign', 9), c = noiseDataset(ds, 0.05, 'sign', 10);
-  assert.equal(a.n, 2500); assert.equal(a.y, ds.y); assert.match(a.description, /^flat, sign noise ε=0\.05$/);
+  const a = noiseDataset(ds, 0.05, 'sign', 9),
+    b = noiseDataset(ds, 0.05, 'sign', 9),
+    c = noiseDataset(ds, 0.05, 'sign', 10);
+  assert.equal(a.n, 2500);
+  assert.equal(a.y, ds.y);
+  assert.match(a.description, /^flat, sign noise ε=0\.05$/);
   assert.ok(a.x.every(v => Math.abs(Math.abs(v - 0.5) - 0.05) < 1e-6));
-  assert.deepEqual(a.x, b.x); assert.notDeepEqual(a.x, c.x);
+  assert.deepEqual(a.x, b.x);
+  assert.notDeepEqual(a.x, c.x);
   const rowsOf = (arr: Float32Array, from: number) => Array.from(arr.subarray(from * D, (from + 5) * D));
   assert.notDeepEqual(rowsOf(a.x, 1000), rowsOf(a.x, 0), 'the second batch does not repeat the first');
   const u = noiseDataset(ds, 0.05, 'uniform', 9);

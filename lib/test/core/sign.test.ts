@@ -5,7 +5,9 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend, exactSign } from '../../src/internals';
 
-before(async () => { await initBackend(); });
+before(async () => {
+  await initBackend();
+});
 
 test('exactSign is exact for tiny values and leaks nothing', () => {
   const x = tf.tensor1d([1e-30, -1e-30, 1e-8, -1e-8, 0, 3, -2]);

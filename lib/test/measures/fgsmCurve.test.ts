@@ -5,19 +5,30 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import {
-  initBackend, softmaxRegression, fgsmErrorCurve, fgsmDataset, fgsmPredictedDataset,
-  evaluate, lossAlongDirections, lossFromLogits, logits,
+  initBackend,
+  softmaxRegression,
+  fgsmErrorCurve,
+  fgsmDataset,
+  fgsmPredictedDataset,
+  evaluate,
+  lossAlongDirections,
+  lossFromLogits,
+  logits,
 } from '../../src/internals';
 import { syntheticDataset, tinyMaxout as helperMaxout } from '../helpers';
 
-before(async () => { await initBackend(); });
+before(async () => {
+  await initBackend();
+});
 
 const D = 12;
 const dataset = (n: number, seed: number, classes = 3) => syntheticDataset(n, D, classes, seed, `random rows ${seed}`);
 const tinyMaxout = () => helperMaxout(D);
 
 test('fgsmErrorCurve matches fgsmDataset + evaluate at every ε, from true or predicted labels', () => {
-  const clf = tinyMaxout(), ds = dataset(50, 1), eps = [0, 0.05, 0.2, 0.5];
+  const clf = tinyMaxout(),
+    ds = dataset(50, 1),
+    eps = [0, 0.05, 0.2, 0.5];
   const curve = fgsmErrorCurve(clf, ds, eps, { batchSize: 16 });
   const pred = fgsmErrorCurve(clf, ds, eps, { labels: 'predicted' });
   eps.forEach((e, k) => {
@@ -31,22 +42,32 @@ test('fgsmErrorCurve matches fgsmDataset + evaluate at every ε, from true or pr
 });
 
 test('lossAlongDirections: clean loss at t = 0; on a linear model the FGSM direction beats random signs', () => {
-  const clf = softmaxRegression({ seed: 2, inputSize: D, classes: 3 }), ds = dataset(40, 2);
+  const clf = softmaxRegression({ seed: 2, inputSize: D, classes: 3 }),
+    ds = dataset(40, 2);
   const ts = [0, 0.1, 0.2, 0.3];
   const r = lossAlongDirections(clf, ds, ts, 5, { batchSize: 16 });
-  const clean = tf.tidy(() => tf.mean(lossFromLogits(clf.head, logits(clf, tf.tensor2d(ds.x, [ds.n, D])), tf.tensor1d(ds.y, 'int32'), 3)).dataSync()[0]);
+  const clean = tf.tidy(
+    () => tf.mean(lossFromLogits(clf.head, logits(clf, tf.tensor2d(ds.x, [ds.n, D])), tf.tensor1d(ds.y, 'int32'), 3)).dataSync()[0],
+  );
   assert.ok(Math.abs(r.fgsm[0] - clean) < 1e-5 && Math.abs(r.random[0] - clean) < 1e-5, 'both curves start at the clean loss');
   for (let k = 1; k < ts.length; k++) {
     assert.ok(r.fgsm[k] > r.random[k], `t = ${ts[k]}: FGSM ${r.fgsm[k]} should exceed random ${r.random[k]}`);
     assert.ok(r.fgsm[k] > r.fgsm[k - 1], 'the loss rises along the FGSM direction of a linear model');
   }
-  assert.deepEqual(lossAlongDirections(clf, ds, ts, 5, { batchSize: 16 }).random, r.random, 'same seed and batch size, same random directions');
+  assert.deepEqual(
+    lossAlongDirections(clf, ds, ts, 5, { batchSize: 16 }).random,
+    r.random,
+    'same seed and batch size, same random directions',
+  );
 });
 
 test('no leaks, and bad input is refused', () => {
-  const clf = tinyMaxout(), ds = dataset(20, 3);
+  const clf = tinyMaxout(),
+    ds = dataset(20, 3);
   const before = tf.memory().numTensors;
-  fgsmErrorCurve(clf, ds, [0.1, 0.2]); fgsmErrorCurve(clf, ds, [0.1], { labels: 'predicted' }); lossAlongDirections(clf, ds, [0, 0.1], 1);
+  fgsmErrorCurve(clf, ds, [0.1, 0.2]);
+  fgsmErrorCurve(clf, ds, [0.1], { labels: 'predicted' });
+  lossAlongDirections(clf, ds, [0, 0.1], 1);
   assert.equal(tf.memory().numTensors, before);
   assert.throws(() => fgsmErrorCurve(clf, ds, [0.1, 1.5]), /epsilons\[1\] = 1.5/);
   assert.throws(() => fgsmErrorCurve(clf, ds, []), /at least one ε/);

@@ -3,14 +3,33 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend, rng, Dataset, logisticRegression, softmaxRegression, binaryMargins, fgsmDataset, evaluate } from '../../src/internals';
+import {
+  initBackend,
+  rng,
+  Dataset,
+  logisticRegression,
+  softmaxRegression,
+  binaryMargins,
+  fgsmDataset,
+  evaluate,
+} from '../../src/internals';
 
-before(async () => { await initBackend(); });
+before(async () => {
+  await initBackend();
+});
 
 const W = [0.9, -1.3, 0.4, -0.2, 1.7, -0.8];
 function data(n: number, seed: number): Dataset {
   const r = rng(seed);
-  return { x: Float32Array.from({ length: n * 6 }, () => r()), y: Int32Array.from({ length: n }, () => (r() < 0.5 ? 0 : 1)), n, d: 6, classes: 2, side: 0, description: 'tiny' };
+  return {
+    x: Float32Array.from({ length: n * 6 }, () => r()),
+    y: Int32Array.from({ length: n }, () => (r() < 0.5 ? 0 : 1)),
+    n,
+    d: 6,
+    classes: 2,
+    side: 0,
+    description: 'tiny',
+  };
 }
 
 test('binaryMargins = y·(wᵀx + b), and FGSM (unclipped) flips exactly the margins below ε‖w‖₁', () => {
@@ -33,5 +52,8 @@ test('binaryMargins = y·(wᵀx + b), and FGSM (unclipped) flips exactly the mar
 
 test('binaryMargins refuses a softmax model and a 10-class dataset', () => {
   assert.throws(() => binaryMargins(softmaxRegression({ seed: 1, inputSize: 6, classes: 2 }), data(3, 1)), /binary model/);
-  assert.throws(() => binaryMargins(logisticRegression({ seed: 1, inputSize: 6 }), { ...data(3, 1), classes: 10 }), /digits\(ds, \[3, 7\]\)/);
+  assert.throws(
+    () => binaryMargins(logisticRegression({ seed: 1, inputSize: 6 }), { ...data(3, 1), classes: 10 }),
+    /digits\(ds, \[3, 7\]\)/,
+  );
 });

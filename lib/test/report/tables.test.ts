@@ -6,9 +6,26 @@ import * as os from 'os';
 import * as path from 'path';
 import { inspect } from 'util';
 import {
-  formatCell, formatPercent, tableHtml, tableText, toDataFrame, toRows, showTable, danfo,
-  toCsv, parseCsv, writeResultsCsv, readResultsCsv, checkAgainstPaper, paperVsOurs, paperVsOursHtml,
-  assertMatchesPaper, PaperRow, wilsonInterval, samplingBand, showMarkdown,
+  formatCell,
+  formatPercent,
+  tableHtml,
+  tableText,
+  toDataFrame,
+  toRows,
+  showTable,
+  danfo,
+  toCsv,
+  parseCsv,
+  writeResultsCsv,
+  readResultsCsv,
+  checkAgainstPaper,
+  paperVsOurs,
+  paperVsOursHtml,
+  assertMatchesPaper,
+  PaperRow,
+  wilsonInterval,
+  samplingBand,
+  showMarkdown,
 } from '../../src/internals';
 import { setNotebookDisplayForTests } from '../../src/viz/display';
 
@@ -24,7 +41,10 @@ test('formatCell: integers as is, 4 significant digits, percentages, NaN as a da
 });
 
 test('tableHtml escapes, aligns numbers right and shows the caption; tableText aligns columns', () => {
-  const rows = [{ model: '<b>maxout</b>', error: 0.0094 }, { model: 'softmax', error: 0.08 }];
+  const rows = [
+    { model: '<b>maxout</b>', error: 0.0094 },
+    { model: 'softmax', error: 0.08 },
+  ];
   const html = tableHtml(rows, { caption: 'Test error', formats: { error: 'percent2' } });
   assert.match(html, /<div class="aelab-caption"[^>]*>Test error<\/div><table/);
   assert.match(html, /&lt;b&gt;maxout&lt;\/b&gt;/);
@@ -35,7 +55,10 @@ test('tableHtml escapes, aligns numbers right and shows the caption; tableText a
 });
 
 test('DataFrame ↔ rows, and showTable returns a DataFrame that prints as one line', () => {
-  const df = toDataFrame([{ a: 1, b: 'x' }, { a: 2.5, c: true }]);
+  const df = toDataFrame([
+    { a: 1, b: 'x' },
+    { a: 2.5, c: true },
+  ]);
   assert.deepEqual(df.columns, ['a', 'b', 'c']);
   assert.deepEqual(df.shape, [2, 3]);
   assert.deepEqual(toRows(df)[1], { a: 2.5, b: null, c: true });
@@ -43,7 +66,11 @@ test('DataFrame ↔ rows, and showTable returns a DataFrame that prints as one l
   const shown: string[] = [];
   setNotebookDisplayForTests(h => shown.push(h));
   let out;
-  try { out = showTable(df, { caption: 'c' }); } finally { setNotebookDisplayForTests(undefined); }
+  try {
+    out = showTable(df, { caption: 'c' });
+  } finally {
+    setNotebookDisplayForTests(undefined);
+  }
   assert.equal(shown.length, 1);
   assert.match(shown[0], /<table class="aelab-table"/);
   assert.match(inspect(out), /^DataFrame 2 rows × 3 columns \[a, b, c\]/);
@@ -70,7 +97,9 @@ test('CSV: quoting and types survive a round trip through data/results-style fil
     assert.deepEqual(readResultsCsv('sweep', { dir })[0], rows[0]);
     assert.throws(() => writeResultsCsv('../evil', rows, { dir }), /must be letters/);
     assert.throws(() => readResultsCsv('absent', { dir }), /No results file/);
-  } finally { fs.rmSync(dir, { recursive: true, force: true }); }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
   assert.equal(parseCsv('a,b\n"x,1",2\r\n').length, 1);
   assert.deepEqual(parseCsv('a,b\n"007",2\n')[0], { a: '007', b: 2 }, 'quoted numbers stay text');
   assert.throws(() => parseCsv('a,b\n1\n'), /line 2 has 1 fields/);
@@ -85,16 +114,33 @@ const ROWS: PaperRow[] = [
 
 test('paperVsOurs verdicts: tolerance → reproduced, bar only → direction only, NaN never passes', () => {
   const v = checkAgainstPaper(ROWS);
-  assert.deepEqual(v.map(c => c.verdict), ['reproduced', 'not reproduced', 'direction only', 'not reproduced']);
-  assert.deepEqual(v.map(c => c.pass), [true, false, true, false]);
+  assert.deepEqual(
+    v.map(c => c.verdict),
+    ['reproduced', 'not reproduced', 'direction only', 'not reproduced'],
+  );
+  assert.deepEqual(
+    v.map(c => c.pass),
+    [true, false, true, false],
+  );
   assert.ok(Math.abs(v[0].difference! - -0.023) < 1e-12);
   assert.equal(v[3].difference, null);
   assert.equal(v[0].bar, 'reproduced: ±3.0 pp');
   assert.equal(v[2].bar, '≥ 90.0%');
-  assert.equal(checkAgainstPaper([{ quantity: 'edge', paper: 0.5, ours: 0.53, tolerance: 0.03, unit: '%' }])[0].verdict, 'reproduced', 'exactly on the tolerance is reproduced');
+  assert.equal(
+    checkAgainstPaper([{ quantity: 'edge', paper: 0.5, ours: 0.53, tolerance: 0.03, unit: '%' }])[0].verdict,
+    'reproduced',
+    'exactly on the tolerance is reproduced',
+  );
   assert.equal(checkAgainstPaper([{ quantity: 'nan', paper: 0.5, ours: NaN, tolerance: 1 }])[0].pass, false);
-  assert.equal(checkAgainstPaper([{ quantity: 'within, bar fails', paper: 0.5, ours: 0.5, tolerance: 0.1, atLeast: 0.6 }])[0].verdict, 'not reproduced');
-  assert.equal(checkAgainstPaper([{ quantity: 'claim holds', paper: null, ours: 0.7, atLeast: 0.6 }])[0].verdict, 'reproduced', 'a claim without a number: its bar');
+  assert.equal(
+    checkAgainstPaper([{ quantity: 'within, bar fails', paper: 0.5, ours: 0.5, tolerance: 0.1, atLeast: 0.6 }])[0].verdict,
+    'not reproduced',
+  );
+  assert.equal(
+    checkAgainstPaper([{ quantity: 'claim holds', paper: null, ours: 0.7, atLeast: 0.6 }])[0].verdict,
+    'reproduced',
+    'a claim without a number: its bar',
+  );
   assert.throws(() => checkAgainstPaper([{ quantity: 'x', paper: 1, ours: 1 }]), /states no bar/);
   assert.throws(() => checkAgainstPaper([{ quantity: 'x', paper: 89.4, ours: 0.9, tolerance: 1, unit: '%' }]), /as fractions/);
   assert.throws(() => checkAgainstPaper([{ quantity: 'x', paper: null, ours: 1, tolerance: 1 }]), /needs a paper number/);
@@ -138,18 +184,37 @@ test('paperVsOurs shows a verdict table with intervals, returns raw numbers, and
   const shown: string[] = [];
   setNotebookDisplayForTests(h => shown.push(h));
   let df;
-  try { df = paperVsOurs(ROWS, { caption: 'Table 1' }); } finally { setNotebookDisplayForTests(undefined); }
+  try {
+    df = paperVsOurs(ROWS, { caption: 'Table 1' });
+  } finally {
+    setNotebookDisplayForTests(undefined);
+  }
   assert.equal(shown.length, 1);
   assert.match(shown[0], /Table 1/);
   assert.deepEqual(df.columns, ['quantity', 'unit', 'paper', 'ours', 'low', 'high', 'difference', 'bar', 'verdict', 'pass']);
-  assert.deepEqual(toRows(df).map(r => r.pass), [true, false, true, false]);
-  assert.throws(() => assertMatchesPaper(ROWS), (e: Error) =>
-    /2 of 4 reproduced numbers changed their verdict/.test(e.message) && /shallow softmax/.test(e.message) && !/maxout error/.test(e.message));
+  assert.deepEqual(
+    toRows(df).map(r => r.pass),
+    [true, false, true, false],
+  );
+  assert.throws(
+    () => assertMatchesPaper(ROWS),
+    (e: Error) =>
+      /2 of 4 reproduced numbers changed their verdict/.test(e.message) &&
+      /shallow softmax/.test(e.message) &&
+      !/maxout error/.test(e.message),
+  );
   assert.doesNotThrow(() => assertMatchesPaper([ROWS[0], ROWS[2]]));
 });
 
 test('expect: a row known not to reproduce passes while it stays so, and fails loudly when it changes', () => {
-  const row: PaperRow = { quantity: 'adv. training lowers clean error', paper: 0.0084, ours: 0.0163, atMost: 0.012, expect: 'not reproduced', unit: '%' };
+  const row: PaperRow = {
+    quantity: 'adv. training lowers clean error',
+    paper: 0.0084,
+    ours: 0.0163,
+    atMost: 0.012,
+    expect: 'not reproduced',
+    unit: '%',
+  };
   assert.doesNotThrow(() => assertMatchesPaper([row]));
   assert.match(paperVsOursHtml([row]), />not reproduced</);
   assert.throws(() => assertMatchesPaper([{ ...row, ours: 0.011 }]), /direction only, expected not reproduced/);
@@ -159,7 +224,11 @@ test('expect: a row known not to reproduce passes while it stays so, and fails l
 test('showMarkdown displays Markdown in a notebook and prints it elsewhere', () => {
   const shown: string[] = [];
   setNotebookDisplayForTests(h => shown.push(h));
-  try { showMarkdown('fooled on **92.0 %**'); } finally { setNotebookDisplayForTests(undefined); }
+  try {
+    showMarkdown('fooled on **92.0 %**');
+  } finally {
+    setNotebookDisplayForTests(undefined);
+  }
   assert.deepEqual(shown, ['fooled on **92.0 %**']);
   assert.throws(() => showMarkdown(42 as unknown as string), /expected a Markdown string/);
 });

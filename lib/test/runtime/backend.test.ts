@@ -7,19 +7,31 @@ import { initBackend, backendAttempts, setup, setupInfo, LIB_VERSION, wasmThread
 
 const savedEnv = process.env.AELAB_BACKEND;
 afterEach(() => {
-  if (savedEnv === undefined) delete process.env.AELAB_BACKEND; else process.env.AELAB_BACKEND = savedEnv;
+  if (savedEnv === undefined) delete process.env.AELAB_BACKEND;
+  else process.env.AELAB_BACKEND = savedEnv;
 });
 
 function hasTfjsNode(): boolean {
-  try { require.resolve('@tensorflow/tfjs-node'); return true; } catch { return false; }
+  try {
+    require.resolve('@tensorflow/tfjs-node');
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Runs `fn` with console.log captured; returns what it printed. */
 async function captureLog(fn: () => Promise<unknown>): Promise<string[]> {
   const lines: string[] = [];
   const orig = console.log;
-  console.log = (...a: unknown[]) => { lines.push(a.map(String).join(' ')); };
-  try { await fn(); } finally { console.log = orig; }
+  console.log = (...a: unknown[]) => {
+    lines.push(a.map(String).join(' '));
+  };
+  try {
+    await fn();
+  } finally {
+    console.log = orig;
+  }
   return lines;
 }
 
@@ -35,14 +47,25 @@ test('initBackend picks wasm when tfjs-node is absent, and records the failed at
   assert.equal(name, 'wasm');
   assert.equal(tf.getBackend(), 'wasm');
   assert.equal(attempts.length, 2);
-  assert.equal(attempts[0].name, 'tensorflow'); assert.equal(attempts[0].ok, false);
+  assert.equal(attempts[0].name, 'tensorflow');
+  assert.equal(attempts[0].ok, false);
   assert.match(attempts[0].reason!, /Cannot find module '@tensorflow\/tfjs-node'/);
   assert.ok(!attempts[0].reason!.includes('\n'), 'the reason is one line');
   assert.deepEqual(attempts[1], { name: 'wasm', ok: true });
   attempts.pop();
   assert.equal(backendAttempts().length, 2, 'backendAttempts returns a copy');
   // The backend works: a tiny matmul gives the right numbers.
-  const r = tf.tidy(() => tf.matMul(tf.tensor2d([[1, 2], [3, 4]]), tf.tensor2d([[5], [6]])).dataSync());
+  const r = tf.tidy(() =>
+    tf
+      .matMul(
+        tf.tensor2d([
+          [1, 2],
+          [3, 4],
+        ]),
+        tf.tensor2d([[5], [6]]),
+      )
+      .dataSync(),
+  );
   assert.deepEqual(Array.from(r), [17, 39]);
 });
 
@@ -64,20 +87,28 @@ test('a bad AELAB_BACKEND is a clear error', async () => {
 });
 
 test('when no backend of the preference loads, the error lists every attempt and the fix', async t => {
-  if (hasTfjsNode()) { t.skip('tfjs-node is installed here'); return; }
+  if (hasTfjsNode()) {
+    t.skip('tfjs-node is installed here');
+    return;
+  }
   await assert.rejects(initBackend(['tensorflow']), (e: Error) => {
     assert.match(e.message, /^No TensorFlow\.js backend could start\. Tried: tensorflow \(Cannot find module '@tensorflow\/tfjs-node'/);
     assert.match(e.message, /Run `npm ci` in the project folder/);
     return true;
   });
-  assert.deepEqual(backendAttempts().map(a => [a.name, a.ok]), [['tensorflow', false]]);
+  assert.deepEqual(
+    backendAttempts().map(a => [a.name, a.ok]),
+    [['tensorflow', false]],
+  );
   await initBackend(['wasm']);
 });
 
 test('setup prints exactly one line with backend, versions and seed', async () => {
   delete process.env.AELAB_BACKEND;
   let info: Awaited<ReturnType<typeof setup>> | undefined;
-  const lines = await captureLog(async () => { info = await setup({ seed: 7 }); });
+  const lines = await captureLog(async () => {
+    info = await setup({ seed: 7 });
+  });
   assert.equal(lines.length, 1, `printed: ${JSON.stringify(lines)}`);
   const line = lines[0];
   assert.equal(info!.line, line);
@@ -91,10 +122,16 @@ test('setup prints exactly one line with backend, versions and seed', async () =
   if (process.env.AELAB_NATIVE === '0') assert.equal(info!.blas, null, 'AELAB_NATIVE=0: no native BLAS');
   if (process.env.AELAB_NATIVE === '1' && backend === 'wasm') assert.ok(info!.blas, 'AELAB_NATIVE=1: the native BLAS is in use');
   const native = info!.blas ? ` \\+ native BLAS \\(${info!.blas.replace(/\./g, '\\.')}\\)` : '';
-  assert.match(line, new RegExp(`^aelab ${LIB_VERSION} · backend ${backend}${threads}${native} · tfjs ${tf.version.tfjs.replace(/\./g, '\\.')} · ` +
-    `tslab ${tslab.replace(/\./g, '\\.')} · node ${process.versions.node.replace(/\./g, '\\.')} · seed 7 · \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC$`));
+  assert.match(
+    line,
+    new RegExp(
+      `^aelab ${LIB_VERSION} · backend ${backend}${threads}${native} · tfjs ${tf.version.tfjs.replace(/\./g, '\\.')} · ` +
+        `tslab ${tslab.replace(/\./g, '\\.')} · node ${process.versions.node.replace(/\./g, '\\.')} · seed 7 · \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC$`,
+    ),
+  );
   assert.equal(tf.version.tfjs, '4.22.0');
-  assert.equal(info!.backend, backend); assert.equal(info!.seed, 7);
+  assert.equal(info!.backend, backend);
+  assert.equal(info!.seed, 7);
   assert.equal(setupInfo(), info);
 });
 

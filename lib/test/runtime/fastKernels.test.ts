@@ -8,13 +8,21 @@ import { initBackend, swappedProducts, withoutFastKernels, withoutNativeBlas } f
 import { randomTensor } from '../helpers';
 
 let backend = '';
-before(async () => { backend = await initBackend(); });
+before(async () => {
+  backend = await initBackend();
+});
 
 const rand = (shape: number[], seed: number) => randomTensor(shape, seed);
 
 /** Runs `f` on the cpu backend and on the current one; returns both results as arrays. */
 async function onBoth(f: () => tf.Tensor | tf.Tensor[]): Promise<{ here: Float32Array[]; cpu: Float32Array[] }> {
-  const run = () => { const out = tf.tidy(f); const arr = (Array.isArray(out) ? out : [out]); const v = arr.map(t => t.dataSync() as Float32Array); tf.dispose(arr); return v; };
+  const run = () => {
+    const out = tf.tidy(f);
+    const arr = Array.isArray(out) ? out : [out];
+    const v = arr.map(t => t.dataSync() as Float32Array);
+    tf.dispose(arr);
+    return v;
+  };
   const here = run();
   const current = tf.getBackend();
   await tf.setBackend('cpu');
@@ -29,13 +37,23 @@ function assertAllClose(a: Float32Array, b: Float32Array, what: string) {
 }
 
 test('matMul with every transpose combination matches the cpu backend', async t => {
-  if (backend !== 'wasm') { t.skip(`the fast kernels are wasm-only (backend is ${backend})`); return; }
+  if (backend !== 'wasm') {
+    t.skip(`the fast kernels are wasm-only (backend is ${backend})`);
+    return;
+  }
   const before = tf.memory().numTensors;
-  for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]] as const) {
-    const a = rand(ta ? [5, 3] : [3, 5], 1), b = rand(tb ? [4, 5] : [5, 4], 2);
+  for (const [ta, tb] of [
+    [false, false],
+    [true, false],
+    [false, true],
+    [true, true],
+  ] as const) {
+    const a = rand(ta ? [5, 3] : [3, 5], 1),
+      b = rand(tb ? [4, 5] : [5, 4], 2);
     const { here, cpu } = await onBoth(() => tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D, ta, tb));
     assertAllClose(here[0], cpu[0], `matMul(transposeA=${ta}, transposeB=${tb})`);
-    const a3 = rand(ta ? [2, 5, 3] : [2, 3, 5], 3), b3 = rand(tb ? [2, 4, 5] : [2, 5, 4], 4);
+    const a3 = rand(ta ? [2, 5, 3] : [2, 3, 5], 3),
+      b3 = rand(tb ? [2, 4, 5] : [2, 5, 4], 4);
     const r3 = await onBoth(() => tf.matMul(a3 as tf.Tensor3D, b3 as tf.Tensor3D, ta, tb));
     assertAllClose(r3.here[0], r3.cpu[0], `batched matMul(transposeA=${ta}, transposeB=${tb})`);
     tf.dispose([a, b, a3, b3]);
@@ -44,24 +62,37 @@ test('matMul with every transpose combination matches the cpu backend', async t 
 });
 
 test('the MatMul gradient (which sets the transpose flags) matches the cpu backend', async t => {
-  if (backend !== 'wasm') { t.skip(`the fast kernels are wasm-only (backend is ${backend})`); return; }
-  const a = rand([6, 7], 5) as tf.Tensor2D, b = rand([7, 3], 6) as tf.Tensor2D;
-  const { here, cpu } = await onBoth(() => tf.grads((p: tf.Tensor, q: tf.Tensor) => tf.sum(tf.square(tf.matMul(p as tf.Tensor2D, q as tf.Tensor2D))))([a, b]));
-  assertAllClose(here[0], cpu[0], 'dL/da'); assertAllClose(here[1], cpu[1], 'dL/db');
+  if (backend !== 'wasm') {
+    t.skip(`the fast kernels are wasm-only (backend is ${backend})`);
+    return;
+  }
+  const a = rand([6, 7], 5) as tf.Tensor2D,
+    b = rand([7, 3], 6) as tf.Tensor2D;
+  const { here, cpu } = await onBoth(() =>
+    tf.grads((p: tf.Tensor, q: tf.Tensor) => tf.sum(tf.square(tf.matMul(p as tf.Tensor2D, q as tf.Tensor2D))))([a, b]),
+  );
+  assertAllClose(here[0], cpu[0], 'dL/da');
+  assertAllClose(here[1], cpu[1], 'dL/db');
   tf.dispose([a, b]);
 });
 
 test('products computed as (Bᵀ·Aᵀ)ᵀ are bit-for-bit the plain ones, and only where it pays', async t => {
-  if (backend !== 'wasm') { t.skip(`the fast kernels are wasm-only (backend is ${backend})`); return; }
+  if (backend !== 'wasm') {
+    t.skip(`the fast kernels are wasm-only (backend is ${backend})`);
+    return;
+  }
   const before = tf.memory().numTensors;
-  const a = rand([8, 64], 11) as tf.Tensor2D, dy = rand([8, 96], 12) as tf.Tensor2D, big = rand([64, 96], 13) as tf.Tensor2D;
+  const a = rand([8, 64], 11) as tf.Tensor2D,
+    dy = rand([8, 96], 12) as tf.Tensor2D,
+    big = rand([64, 96], 13) as tf.Tensor2D;
   // A new weight matrix under a tape (a training step's forward product) and A·Wᵀ (an input gradient).
   const forward = (w: tf.Tensor2D) => tf.grad((x: tf.Tensor) => tf.sum(tf.square(tf.matMul(x as tf.Tensor2D, w))))(a);
   const inputGrad = () => tf.matMul(dy, big, false, true);
   // The transposed form is part of the wasm route (with the native BLAS on, products skip it).
   const { w1, w2, w3, second, viaSwap, plain, again } = withoutNativeBlas(() => {
     const s0 = swappedProducts();
-    const w1 = tf.clone(big), w2 = tf.clone(big);
+    const w1 = tf.clone(big),
+      w2 = tf.clone(big);
     const viaSwap = [forward(w1), inputGrad()];
     assert.ok(swappedProducts() - s0 >= 2, `the forward product and A·Wᵀ took the transposed form (${swappedProducts() - s0} swaps)`);
     const s1 = swappedProducts();
@@ -70,7 +101,7 @@ test('products computed as (Bᵀ·Aᵀ)ᵀ are bit-for-bit the plain ones, and o
     for (let i = 0; i < 2; i++) assert.deepEqual(viaSwap[i].dataSync(), plain[i].dataSync(), `result ${i} bit-for-bit`);
     // A W used twice under a tape (an adversarial step) or once for inference is then packed and
     // reused; outside a tape nothing is swapped; nor when Aᵀ would be larger than B.
-    const gradW = (w: tf.Tensor2D) => tf.grad(v => tf.sum(tf.square(tf.matMul(a, v as tf.Tensor2D))))(w);   // needs no A·Wᵀ
+    const gradW = (w: tf.Tensor2D) => tf.grad(v => tf.sum(tf.square(tf.matMul(a, v as tf.Tensor2D))))(w); // needs no A·Wᵀ
     const s2 = swappedProducts();
     const second = gradW(w1);
     assert.equal(swappedProducts(), s2 + 1, 'the second product with w1 under a tape is swapped');
@@ -82,5 +113,5 @@ test('products computed as (Bᵀ·Aᵀ)ᵀ are bit-for-bit the plain ones, and o
   const { here, cpu } = await onBoth(() => tf.matMul(dy, big, false, true));
   assertAllClose(here[0], cpu[0], 'A·Wᵀ vs the cpu backend');
   tf.dispose([a, dy, big, w1, w2, w3, second, ...viaSwap, ...plain, ...again]);
-  assert.ok(tf.memory().numTensors <= before + 1, 'temporaries freed');   // the rand() tensor inside `again`
+  assert.ok(tf.memory().numTensors <= before + 1, 'temporaries freed'); // the rand() tensor inside `again`
 });

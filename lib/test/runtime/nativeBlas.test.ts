@@ -6,12 +6,22 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend, nativeBlas, nativeBlasMode, nativeProducts, withoutNativeBlas, blasThreadCount, setBlasThreads } from '../../src/internals';
+import {
+  initBackend,
+  nativeBlas,
+  nativeBlasMode,
+  nativeProducts,
+  withoutNativeBlas,
+  blasThreadCount,
+  setBlasThreads,
+} from '../../src/internals';
 import { randomTensor } from '../helpers';
 
-process.env.AELAB_WASM_THREADS ??= '2';   // the threaded build: its heap is shared memory
+process.env.AELAB_WASM_THREADS ??= '2'; // the threaded build: its heap is shared memory
 let backend = '';
-before(async () => { backend = await initBackend(); });
+before(async () => {
+  backend = await initBackend();
+});
 
 const rand = (shape: number[], seed: number) => randomTensor(shape, seed);
 
@@ -23,8 +33,18 @@ function unavailable(): string | null {
 }
 
 /** `f` natively and on wasm; asserts the native route was taken for `products` products. */
-function bothPaths(f: () => tf.Tensor | tf.Tensor[], products: number | null = null): { native: tf.TypedArray[]; wasm: tf.TypedArray[]; shapes: number[][] } {
-  const run = () => { const out = tf.tidy(f); const arr = Array.isArray(out) ? out : [out]; const v = arr.map(t => t.dataSync()); const shapes = arr.map(t => t.shape); tf.dispose(arr); return { v, shapes }; };
+function bothPaths(
+  f: () => tf.Tensor | tf.Tensor[],
+  products: number | null = null,
+): { native: tf.TypedArray[]; wasm: tf.TypedArray[]; shapes: number[][] } {
+  const run = () => {
+    const out = tf.tidy(f);
+    const arr = Array.isArray(out) ? out : [out];
+    const v = arr.map(t => t.dataSync());
+    const shapes = arr.map(t => t.shape);
+    tf.dispose(arr);
+    return { v, shapes };
+  };
   const p0 = nativeProducts();
   const n = run();
   if (products !== null) assert.equal(nativeProducts() - p0, products, `${products} product(s) ran natively`);
@@ -36,28 +56,48 @@ function bothPaths(f: () => tf.Tensor | tf.Tensor[], products: number | null = n
 
 function assertClose(a: tf.TypedArray, b: tf.TypedArray, what: string, tol = 1e-5) {
   assert.equal(a.length, b.length, `${what}: length`);
-  for (let i = 0; i < a.length; i++) assert.ok(Math.abs(a[i] - b[i]) <= tol * (1 + Math.abs(b[i])), `${what} [${i}]: native ${a[i]} vs wasm ${b[i]}`);
+  for (let i = 0; i < a.length; i++)
+    assert.ok(Math.abs(a[i] - b[i]) <= tol * (1 + Math.abs(b[i])), `${what} [${i}]: native ${a[i]} vs wasm ${b[i]}`);
 }
 
 test('AELAB_NATIVE and AELAB_BLAS_THREADS: values parsed, bad ones named with the fix', () => {
   const keep = { n: process.env.AELAB_NATIVE, t: process.env.AELAB_BLAS_THREADS };
   try {
-    for (const [v, mode] of [['0', 'off'], ['1', 'on'], ['', 'auto']] as const) { process.env.AELAB_NATIVE = v; assert.equal(nativeBlasMode(), mode); }
-    delete process.env.AELAB_NATIVE; assert.equal(nativeBlasMode(), 'auto');
+    for (const [v, mode] of [
+      ['0', 'off'],
+      ['1', 'on'],
+      ['', 'auto'],
+    ] as const) {
+      process.env.AELAB_NATIVE = v;
+      assert.equal(nativeBlasMode(), mode);
+    }
+    delete process.env.AELAB_NATIVE;
+    assert.equal(nativeBlasMode(), 'auto');
     process.env.AELAB_NATIVE = 'yes';
     assert.throws(() => nativeBlasMode(), /AELAB_NATIVE='yes': use 0 \(wasm only\), 1/);
-    process.env.AELAB_BLAS_THREADS = '3'; assert.equal(blasThreadCount(), 3);
+    process.env.AELAB_BLAS_THREADS = '3';
+    assert.equal(blasThreadCount(), 3);
     process.env.AELAB_BLAS_THREADS = '0';
     assert.throws(() => blasThreadCount(), /AELAB_BLAS_THREADS='0': expected an integer from 1 to 64/);
   } finally {
-    if (keep.n === undefined) delete process.env.AELAB_NATIVE; else process.env.AELAB_NATIVE = keep.n;
-    if (keep.t === undefined) delete process.env.AELAB_BLAS_THREADS; else process.env.AELAB_BLAS_THREADS = keep.t;
+    if (keep.n === undefined) delete process.env.AELAB_NATIVE;
+    else process.env.AELAB_NATIVE = keep.n;
+    if (keep.t === undefined) delete process.env.AELAB_BLAS_THREADS;
+    else process.env.AELAB_BLAS_THREADS = keep.t;
   }
 });
 
 test('the native path is on unless AELAB_NATIVE=0, and says which BLAS', t => {
-  if (process.env.AELAB_NATIVE === '0') { assert.equal(nativeBlas().active, false); assert.equal(nativeBlas().reason, 'AELAB_NATIVE=0'); return; }
-  const why = unavailable(); if (why) { t.skip(why); return; }
+  if (process.env.AELAB_NATIVE === '0') {
+    assert.equal(nativeBlas().active, false);
+    assert.equal(nativeBlas().reason, 'AELAB_NATIVE=0');
+    return;
+  }
+  const why = unavailable();
+  if (why) {
+    t.skip(why);
+    return;
+  }
   const s = nativeBlas();
   assert.match(s.blas!, /^(OpenBLAS \d+\.\d+\.\d+|Accelerate)$/);
   assert.equal(s.reason, null);
@@ -65,7 +105,11 @@ test('the native path is on unless AELAB_NATIVE=0, and says which BLAS', t => {
 });
 
 test('wasm threads on: the heap the addon writes into is shared memory', t => {
-  const why = unavailable(); if (why) { t.skip(why); return; }
+  const why = unavailable();
+  if (why) {
+    t.skip(why);
+    return;
+  }
   const wasm = (tf.backend() as unknown as { wasm: { HEAPU8: Uint8Array } }).wasm;
   assert.ok(wasm.HEAPU8.buffer instanceof SharedArrayBuffer, 'AELAB_WASM_THREADS=2 runs the threaded build');
   const r = bothPaths(() => tf.matMul(rand([33, 65], 1) as tf.Tensor2D, rand([65, 17], 2) as tf.Tensor2D), 1);
@@ -73,11 +117,28 @@ test('wasm threads on: the heap the addon writes into is shared memory', t => {
 });
 
 test('every transpose combination and odd shapes equal wasm within float tolerance', t => {
-  const why = unavailable(); if (why) { t.skip(why); return; }
+  const why = unavailable();
+  if (why) {
+    t.skip(why);
+    return;
+  }
   const before = tf.memory().numTensors;
-  for (const [M, K, N] of [[1, 1, 1], [1, 7, 1], [3, 5, 4], [7, 13, 5], [129, 785, 33], [2, 1200, 240]]) {
-    for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]] as const) {
-      const a = rand(ta ? [K, M] : [M, K], M * 31 + K), b = rand(tb ? [N, K] : [K, N], N * 17 + K);
+  for (const [M, K, N] of [
+    [1, 1, 1],
+    [1, 7, 1],
+    [3, 5, 4],
+    [7, 13, 5],
+    [129, 785, 33],
+    [2, 1200, 240],
+  ]) {
+    for (const [ta, tb] of [
+      [false, false],
+      [true, false],
+      [false, true],
+      [true, true],
+    ] as const) {
+      const a = rand(ta ? [K, M] : [M, K], M * 31 + K),
+        b = rand(tb ? [N, K] : [K, N], N * 17 + K);
       const r = bothPaths(() => tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D, ta, tb), 1);
       assert.deepEqual(r.shapes[0], [M, N]);
       assertClose(r.native[0], r.wasm[0], `${M}×${K}·${K}×${N} transposeA=${ta} transposeB=${tb}`);
@@ -88,22 +149,49 @@ test('every transpose combination and odd shapes equal wasm within float toleran
 });
 
 test('batches: equal, broadcast from 1, rank 4, and empty ones', t => {
-  const why = unavailable(); if (why) { t.skip(why); return; }
+  const why = unavailable();
+  if (why) {
+    t.skip(why);
+    return;
+  }
   const cases: [number[], number[], boolean, boolean][] = [
-    [[3, 5, 7], [3, 7, 4], false, false], [[3, 7, 5], [3, 4, 7], true, true], [[1, 5, 7], [4, 7, 3], false, false],
-    [[4, 5, 7], [1, 3, 7], false, true], [[2, 3, 5, 6], [2, 3, 6, 4], false, false], [[4, 5, 7], [7, 3], false, false],
+    [[3, 5, 7], [3, 7, 4], false, false],
+    [[3, 7, 5], [3, 4, 7], true, true],
+    [[1, 5, 7], [4, 7, 3], false, false],
+    [[4, 5, 7], [1, 3, 7], false, true],
+    [[2, 3, 5, 6], [2, 3, 6, 4], false, false],
+    [[4, 5, 7], [7, 3], false, false],
   ];
   for (const [sa, sb, ta, tb] of cases) {
-    const a = rand(sa, sa.length * 7 + sa[0]), b = rand(sb, sb.length * 5 + sb[0]);
+    const a = rand(sa, sa.length * 7 + sa[0]),
+      b = rand(sb, sb.length * 5 + sb[0]);
     const r = bothPaths(() => tf.matMul(a, b, ta, tb), 1);
     assertClose(r.native[0], r.wasm[0], `[${sa}]·[${sb}] (${ta}, ${tb})`);
     tf.dispose([a, b]);
   }
   // Empty: no work, the right shape, nothing read.
-  for (const [sa, sb, shape] of [[[0, 5, 7], [0, 7, 3], [0, 5, 3]], [[0, 7], [7, 3], [0, 3]], [[5, 7], [7, 0], [5, 0]]] as const) {
+  for (const [sa, sb, shape] of [
+    [
+      [0, 5, 7],
+      [0, 7, 3],
+      [0, 5, 3],
+    ],
+    [
+      [0, 7],
+      [7, 3],
+      [0, 3],
+    ],
+    [
+      [5, 7],
+      [7, 0],
+      [5, 0],
+    ],
+  ] as const) {
     const p0 = nativeProducts();
     const c = tf.matMul(tf.zeros(sa as unknown as number[]), tf.zeros(sb as unknown as number[]));
-    assert.deepEqual(c.shape, shape); assert.equal(c.size, 0); assert.equal(nativeProducts(), p0, 'an empty product calls no BLAS');
+    assert.deepEqual(c.shape, shape);
+    assert.equal(c.size, 0);
+    assert.equal(nativeProducts(), p0, 'an empty product calls no BLAS');
     c.dispose();
   }
   // K = 0: the sum over nothing is 0 (XNNPACK leaves such an output undefined, so compare with 0).
@@ -113,20 +201,33 @@ test('batches: equal, broadcast from 1, rank 4, and empty ones', t => {
 });
 
 test('gradients (transposed products) and a training step equal wasm', t => {
-  const why = unavailable(); if (why) { t.skip(why); return; }
-  const x = rand([16, 37], 3) as tf.Tensor2D, w = rand([37, 11], 4) as tf.Tensor2D;
+  const why = unavailable();
+  if (why) {
+    t.skip(why);
+    return;
+  }
+  const x = rand([16, 37], 3) as tf.Tensor2D,
+    w = rand([37, 11], 4) as tf.Tensor2D;
   const loss = (p: tf.Tensor, q: tf.Tensor) => tf.sum(tf.square(tf.relu(tf.matMul(p as tf.Tensor2D, q as tf.Tensor2D))));
-  const r = bothPaths(() => tf.grads(loss)([x, w]), 3);   // forward, then x·... gradients: dy·wᵀ and xᵀ·dy
-  assertClose(r.native[0], r.wasm[0], 'dL/dx'); assertClose(r.native[1], r.wasm[1], 'dL/dw');
+  const r = bothPaths(() => tf.grads(loss)([x, w]), 3); // forward, then x·... gradients: dy·wᵀ and xᵀ·dy
+  assertClose(r.native[0], r.wasm[0], 'dL/dx');
+  assertClose(r.native[1], r.wasm[1], 'dL/dw');
   // A Dense model: fit one batch a few steps on each path from the same weights.
   const fit = () => {
-    const model = tf.sequential({ layers: [tf.layers.dense({ inputShape: [37], units: 24, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }),
-      tf.layers.dense({ units: 5, kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) })] });
-    const opt = tf.train.sgd(0.05), y = tf.oneHot(tf.tensor1d([0, 1, 2, 3, 4, 0, 1, 2, 3, 4, 0, 1, 2, 3, 4, 0], 'int32'), 5);
+    const model = tf.sequential({
+      layers: [
+        tf.layers.dense({ inputShape: [37], units: 24, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }),
+        tf.layers.dense({ units: 5, kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }),
+      ],
+    });
+    const opt = tf.train.sgd(0.05),
+      y = tf.oneHot(tf.tensor1d([0, 1, 2, 3, 4, 0, 1, 2, 3, 4, 0, 1, 2, 3, 4, 0], 'int32'), 5);
     for (let i = 0; i < 5; i++) tf.dispose(opt.minimize(() => tf.losses.softmaxCrossEntropy(y, model.apply(x) as tf.Tensor), true) ?? []);
     const out = model.predict(x) as tf.Tensor;
     const keep = tf.keep(tf.clone(out));
-    tf.dispose([out, y]); opt.dispose(); model.layers.forEach(l => l.dispose());
+    tf.dispose([out, y]);
+    opt.dispose();
+    model.layers.forEach(l => l.dispose());
     return keep;
   };
   const before = tf.memory().numTensors;
@@ -140,17 +241,32 @@ test('gradients (transposed products) and a training step equal wasm', t => {
 });
 
 test('fused Dense inference (bias, relu) is native; other activations stay on wasm', t => {
-  const why = unavailable(); if (why) { t.skip(why); return; }
-  const x = rand([9, 31], 5) as tf.Tensor2D, w = rand([31, 6], 6) as tf.Tensor2D, bias = rand([6], 7) as tf.Tensor1D;
+  const why = unavailable();
+  if (why) {
+    t.skip(why);
+    return;
+  }
+  const x = rand([9, 31], 5) as tf.Tensor2D,
+    w = rand([31, 6], 6) as tf.Tensor2D,
+    bias = rand([6], 7) as tf.Tensor1D;
   // The reference is matMul + add (+ relu) on wasm: tfjs-wasm's own _FusedMatMul is wrong when
   // both transpose flags are set (4.22.0: its output differs from matMul + add by ~1 here).
-  const reference = (a: tf.Tensor2D, b: tf.Tensor2D, ta: boolean, tb: boolean, act: string, withBias = true) => withoutNativeBlas(() => tf.tidy(() => {
-    const y = withBias ? tf.add(tf.matMul(a, b, ta, tb), bias) : tf.matMul(a, b, ta, tb);
-    return (act === 'relu' ? tf.relu(y) : y).dataSync();
-  }));
+  const reference = (a: tf.Tensor2D, b: tf.Tensor2D, ta: boolean, tb: boolean, act: string, withBias = true) =>
+    withoutNativeBlas(() =>
+      tf.tidy(() => {
+        const y = withBias ? tf.add(tf.matMul(a, b, ta, tb), bias) : tf.matMul(a, b, ta, tb);
+        return (act === 'relu' ? tf.relu(y) : y).dataSync();
+      }),
+    );
   for (const activation of ['linear', 'relu'] as const) {
-    for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]] as const) {
-      const a = ta ? tf.transpose(x) : x, b = tb ? tf.transpose(w) : w;
+    for (const [ta, tb] of [
+      [false, false],
+      [true, false],
+      [false, true],
+      [true, true],
+    ] as const) {
+      const a = ta ? tf.transpose(x) : x,
+        b = tb ? tf.transpose(w) : w;
       const p0 = nativeProducts();
       const y = tf.fused.matMul({ a, b, transposeA: ta, transposeB: tb, bias, activation });
       assert.equal(nativeProducts() - p0, 1, 'one native product');
@@ -166,8 +282,13 @@ test('fused Dense inference (bias, relu) is native; other activations stay on wa
 });
 
 test('BLAS threads: 1 and 2 give the same products; the addon refuses operands outside the heap', t => {
-  const why = unavailable(); if (why) { t.skip(why); return; }
-  const a = rand([200, 300], 8) as tf.Tensor2D, b = rand([300, 150], 9) as tf.Tensor2D;
+  const why = unavailable();
+  if (why) {
+    t.skip(why);
+    return;
+  }
+  const a = rand([200, 300], 8) as tf.Tensor2D,
+    b = rand([300, 150], 9) as tf.Tensor2D;
   const was = setBlasThreads(2);
   const two = tf.matMul(a, b);
   setBlasThreads(1);
@@ -182,21 +303,40 @@ test('BLAS threads: 1 and 2 give the same products; the addon refuses operands o
 });
 
 test('wasm heap blocks are freed: native products hold no more backend data than wasm ones', t => {
-  const why = unavailable(); if (why) { t.skip(why); return; }
+  const why = unavailable();
+  if (why) {
+    t.skip(why);
+    return;
+  }
   const be = tf.backend() as unknown as { numDataIds(): number };
-  const a = rand([64, 128], 10) as tf.Tensor2D, b = rand([128, 64], 11) as tf.Tensor2D;
+  const a = rand([64, 128], 10) as tf.Tensor2D,
+    b = rand([128, 64], 11) as tf.Tensor2D;
   const step = () => {
-    tf.dispose(tf.tidy(() => tf.grads((p: tf.Tensor, q: tf.Tensor) => tf.sum(tf.matMul(p as tf.Tensor2D, q as tf.Tensor2D, false, true)))([a, tf.transpose(b)])));
+    tf.dispose(
+      tf.tidy(() =>
+        tf.grads((p: tf.Tensor, q: tf.Tensor) => tf.sum(tf.matMul(p as tf.Tensor2D, q as tf.Tensor2D, false, true)))([a, tf.transpose(b)]),
+      ),
+    );
     tf.dispose(tf.tidy(() => tf.fused.matMul({ a, b, bias: tf.ones([64]), activation: 'relu' })));
     tf.dispose(tf.tidy(() => tf.matMul(tf.reshape(a, [2, 32, 128]), tf.reshape(tf.transpose(b), [1, 64, 128]), false, true)));
   };
-  const growth = (f: () => void) => { step(); const ids = be.numDataIds(), bytes = tf.memory().numBytes, n = tf.memory().numTensors;
+  const growth = (f: () => void) => {
+    step();
+    const ids = be.numDataIds(),
+      bytes = tf.memory().numBytes,
+      n = tf.memory().numTensors;
     for (let i = 0; i < 20; i++) f();
-    assert.equal(tf.memory().numBytes, bytes, 'bytes held by tensors'); assert.equal(tf.memory().numTensors, n, 'tensors');
-    return be.numDataIds() - ids; };
+    assert.equal(tf.memory().numBytes, bytes, 'bytes held by tensors');
+    assert.equal(tf.memory().numTensors, n, 'tensors');
+    return be.numDataIds() - ids;
+  };
   const p0 = nativeProducts();
   const native = growth(step);
   assert.equal(nativeProducts() - p0, 20 * 5 + 5, 'every product of the loop ran natively');
-  assert.equal(native, withoutNativeBlas(() => growth(step)), 'backend data ids: native vs wasm');
+  assert.equal(
+    native,
+    withoutNativeBlas(() => growth(step)),
+    'backend data ids: native vs wasm',
+  );
   tf.dispose([a, b]);
 });

@@ -10,8 +10,10 @@ import { wasmThreadCount, MAX_WASM_THREADS, threadsForIdleCores, idleCores } fro
 test('AELAB_WASM_THREADS sets the thread count; bad values are refused by name', () => {
   const old = process.env.AELAB_WASM_THREADS;
   try {
-    process.env.AELAB_WASM_THREADS = '1'; assert.equal(wasmThreadCount(), 1);
-    process.env.AELAB_WASM_THREADS = '2'; assert.equal(wasmThreadCount(), 2);
+    process.env.AELAB_WASM_THREADS = '1';
+    assert.equal(wasmThreadCount(), 1);
+    process.env.AELAB_WASM_THREADS = '2';
+    assert.equal(wasmThreadCount(), 2);
     for (const bad of ['0', '2.5', 'many', String(MAX_WASM_THREADS + 1)]) {
       process.env.AELAB_WASM_THREADS = bad;
       assert.throws(() => wasmThreadCount(), /AELAB_WASM_THREADS='.*': expected an integer from 1 to 4/);
@@ -19,7 +21,10 @@ test('AELAB_WASM_THREADS sets the thread count; bad values are refused by name',
     delete process.env.AELAB_WASM_THREADS;
     const n = wasmThreadCount();
     assert.ok(Number.isInteger(n) && n >= 1 && n <= Math.min(os.cpus().length, MAX_WASM_THREADS), `default: ${n} threads`);
-  } finally { if (old === undefined) delete process.env.AELAB_WASM_THREADS; else process.env.AELAB_WASM_THREADS = old; }
+  } finally {
+    if (old === undefined) delete process.env.AELAB_WASM_THREADS;
+    else process.env.AELAB_WASM_THREADS = old;
+  }
 });
 
 test('the default thread count follows the cores idle now', () => {
@@ -30,10 +35,12 @@ test('the default thread count follows the cores idle now', () => {
   // A child spinning on one core: at most cores − 0.5 of them can be idle meanwhile.
   const spin = spawn(process.execPath, ['-e', 'const t = Date.now(); while (Date.now() - t < 3000);']);
   try {
-    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 300);   // let it start
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 300); // let it start
     const busy = idleCores(500);
     assert.ok(busy <= cores - 0.5, `with one core spinning, ${busy.toFixed(2)} of ${cores} cores looked idle`);
-  } finally { spin.kill(); }
+  } finally {
+    spin.kill();
+  }
 });
 
 // A child process per thread count: the backend is chosen once per process.
@@ -50,14 +57,25 @@ const ae = require(${JSON.stringify(path.join(__dirname, '..', '..', 'src', 'int
 })();`;
 
 function runChild(threads: string) {
-  const r = spawnSync(process.execPath, ['-e', CHILD], { env: { ...process.env, AELAB_WASM_THREADS: threads }, encoding: 'utf8', timeout: 300000 });
-  assert.equal(r.status, 0, `child with AELAB_WASM_THREADS=${threads} exits by itself with status 0 (got ${r.status} ${r.signal ?? ''}):\n${r.stderr}`);
+  const r = spawnSync(process.execPath, ['-e', CHILD], {
+    env: { ...process.env, AELAB_WASM_THREADS: threads },
+    encoding: 'utf8',
+    timeout: 300000,
+  });
+  assert.equal(
+    r.status,
+    0,
+    `child with AELAB_WASM_THREADS=${threads} exits by itself with status 0 (got ${r.status} ${r.signal ?? ''}):\n${r.stderr}`,
+  );
   return JSON.parse(r.stdout.trim().split('\n').pop()!);
 }
 
 test('two threads train and attack bit-for-bit like one, and the script exits by itself', { timeout: 600000 }, t => {
   const one = runChild('1');
-  if (one.backend !== 'wasm') { t.skip(`threads are a wasm feature (backend is ${one.backend})`); return; }
+  if (one.backend !== 'wasm') {
+    t.skip(`threads are a wasm feature (backend is ${one.backend})`);
+    return;
+  }
   const two = runChild('2');
   assert.equal(one.threads, 1);
   assert.equal(two.threads, typeof SharedArrayBuffer === 'undefined' ? 1 : 2, 'the threaded build is in use');

@@ -8,17 +8,28 @@ import { setNotebookDisplayForTests } from '../../src/viz/display';
 
 function fakeClock() {
   let t = 0;
-  return { now: () => t, advance: (ms: number) => { t += ms; } };
+  return {
+    now: () => t,
+    advance: (ms: number) => {
+      t += ms;
+    },
+  };
 }
 
 test('notebook mode redraws in place at most once per 250 ms, and always at epoch end', () => {
   const clock = fakeClock();
   const draws: { at: number; html: string }[] = [];
   const p = createProgress({
-    epochs: 2, batchesPerEpoch: 100, label: 'maxout', now: clock.now,
+    epochs: 2,
+    batchesPerEpoch: 100,
+    label: 'maxout',
+    now: clock.now,
     display: { html: h => draws.push({ at: clock.now(), html: h }), text: () => undefined },
   });
-  for (let b = 1; b <= 100; b++) { clock.advance(10); p.update({ epoch: 1, batch: b, loss: 1 / b, trainError: 0.5 }); }
+  for (let b = 1; b <= 100; b++) {
+    clock.advance(10);
+    p.update({ epoch: 1, batch: b, loss: 1 / b, trainError: 0.5 });
+  }
   const during = draws.length;
   assert.ok(during >= 3 && during <= 5, `1 s of updates every 10 ms drew ${during} times`);
   for (let i = 1; i < draws.length; i++) assert.ok(draws[i].at - draws[i - 1].at >= 250, 'throttled to ≤ 4 per second');
@@ -28,7 +39,8 @@ test('notebook mode redraws in place at most once per 250 ms, and always at epoc
   p.done({ seconds: 3, bestEpoch: 1 });
   assert.match(draws[draws.length - 1].html, /done in 3\.0s, best epoch 1/);
   const n = draws.length;
-  p.update({ batch: 5 }); p.done();
+  p.update({ batch: 5 });
+  p.done();
   assert.equal(draws.length, n, 'nothing after done');
   assert.equal(p.renders, n);
 });
@@ -38,7 +50,10 @@ test('without a TTY: exactly one line per epoch plus a final line, nothing per b
   const clock = fakeClock();
   const p = createProgress({ epochs: 3, batchesPerEpoch: 10, mode: 'lines', label: 'lr', now: clock.now, write: s => out.push(s) });
   for (let e = 1; e <= 3; e++) {
-    for (let b = 1; b <= 10; b++) { clock.advance(100); p.update({ epoch: e, batch: b, loss: 0.5 }); }
+    for (let b = 1; b <= 10; b++) {
+      clock.advance(100);
+      p.update({ epoch: e, batch: b, loss: 0.5 });
+    }
     p.epochEnd({ epoch: e, loss: 0.5 / e, trainError: 0.1 / e });
   }
   p.done();
@@ -52,7 +67,10 @@ test('TTY mode rewrites one line with \\r and ends each epoch with a newline', (
   const out: string[] = [];
   const clock = fakeClock();
   const p = createProgress({ epochs: 1, batchesPerEpoch: 4, mode: 'tty', now: clock.now, write: s => out.push(s) });
-  for (let b = 1; b <= 4; b++) { clock.advance(300); p.update({ batch: b }); }
+  for (let b = 1; b <= 4; b++) {
+    clock.advance(300);
+    p.update({ batch: b });
+  }
   p.epochEnd({ loss: 1 });
   assert.ok(out.slice(0, 4).every(s => s.startsWith('\r') && !s.includes('\n')));
   assert.equal(out[out.length - 1], '\n');
@@ -66,7 +84,7 @@ test('progressLine computes the ETA from the fraction done; formatSeconds is rea
   assert.throws(() => createProgress({ epochs: 0, batchesPerEpoch: 1 }), /epochs = 0/);
 });
 
-test('createProgress fits the trainer\'s reporter interface', () => {
+test("createProgress fits the trainer's reporter interface", () => {
   const reporter: TrainReporter = createProgress({ epochs: 1, batchesPerEpoch: 1, mode: 'silent' });
   reporter.update({ epoch: 1, epochs: 1, batch: 1, batches: 1, loss: 1, trainError: 0, elapsed: 1 });
   assert.equal((reporter as unknown as { renders: number }).renders, 0, 'silent shows nothing');
@@ -76,11 +94,18 @@ test('historyTable accepts lib and tf.js histories and formats error rates as pe
   const lib = { epochs: [{ epoch: 1, loss: 0.5, trainError: 0.1, valError: 0.12, learningRate: 1e-3, seconds: 2 }] };
   assert.deepEqual(historyRows(lib)[0], lib.epochs[0]);
   const tfh = { history: { loss: [0.9, 0.5], acc: [0.7, 0.8] }, epoch: [0, 1] };
-  assert.deepEqual(historyRows(tfh), [{ epoch: 0, loss: 0.9, acc: 0.7 }, { epoch: 1, loss: 0.5, acc: 0.8 }]);
+  assert.deepEqual(historyRows(tfh), [
+    { epoch: 0, loss: 0.9, acc: 0.7 },
+    { epoch: 1, loss: 0.5, acc: 0.8 },
+  ]);
   const shown: string[] = [];
   setNotebookDisplayForTests(h => shown.push(h));
   let df;
-  try { df = historyTable(lib); } finally { setNotebookDisplayForTests(undefined); }
+  try {
+    df = historyTable(lib);
+  } finally {
+    setNotebookDisplayForTests(undefined);
+  }
   assert.match(shown[0], />10\.00%</);
   assert.match(shown[0], />12\.00%</);
   assert.match(inspect(df), /DataFrame 1 rows × 6 columns/);

@@ -4,7 +4,13 @@ import assert from 'node:assert/strict';
 import { histogramBins, histogram } from '../../src/internals';
 
 test('histogramBins: shared edges, fractions, NaN skipped, out-of-range values clamped', () => {
-  const { edges, heights } = histogramBins([{ name: 'a', values: [0, 0.1, 0.6, NaN, 2] }, { name: 'b', values: [0.9] }], { bins: 2, range: [0, 1] });
+  const { edges, heights } = histogramBins(
+    [
+      { name: 'a', values: [0, 0.1, 0.6, NaN, 2] },
+      { name: 'b', values: [0.9] },
+    ],
+    { bins: 2, range: [0, 1] },
+  );
   assert.deepEqual(edges, [0, 0.5, 1]);
   assert.deepEqual(heights[0], [0.5, 0.5]);
   assert.deepEqual(heights[1], [0, 1]);
@@ -12,7 +18,13 @@ test('histogramBins: shared edges, fractions, NaN skipped, out-of-range values c
 });
 
 test('histogram: one overlaid bar trace per series; clear errors', () => {
-  const fig = histogram([{ name: 'a', values: [1, 2, 3] }, { name: 'b', values: [2, 2] }], { title: 't' });
+  const fig = histogram(
+    [
+      { name: 'a', values: [1, 2, 3] },
+      { name: 'b', values: [2, 2] },
+    ],
+    { title: 't' },
+  );
   assert.equal(fig.data.length, 2);
   assert.equal(fig.layout.barmode, 'overlay');
   assert.throws(() => histogram([]), /non-empty array/);

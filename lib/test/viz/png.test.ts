@@ -8,7 +8,8 @@ function chunks(png: Buffer): { type: string; data: Buffer }[] {
   assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'PNG signature');
   const out: { type: string; data: Buffer }[] = [];
   for (let at = 8; at < png.length;) {
-    const len = png.readUInt32BE(at), type = png.subarray(at + 4, at + 8).toString('ascii');
+    const len = png.readUInt32BE(at),
+      type = png.subarray(at + 4, at + 8).toString('ascii');
     const data = png.subarray(at + 8, at + 8 + len);
     assert.equal(png.readUInt32BE(at + 8 + len), zlib.crc32(png.subarray(at + 4, at + 8 + len)), `${type} CRC`);
     out.push({ type, data });
@@ -20,7 +21,10 @@ function chunks(png: Buffer): { type: string; data: Buffer }[] {
 test('grayPng writes a valid 8-bit grayscale PNG whose rows decode to the pixels', () => {
   const pixels = Uint8Array.from([0, 64, 128, 255, 10, 20]);
   const c = chunks(grayPng(pixels, 3, 2));
-  assert.deepEqual(c.map(k => k.type), ['IHDR', 'IDAT', 'IEND']);
+  assert.deepEqual(
+    c.map(k => k.type),
+    ['IHDR', 'IDAT', 'IEND'],
+  );
   assert.equal(c[0].data.readUInt32BE(0), 3);
   assert.equal(c[0].data.readUInt32BE(4), 2);
   assert.equal(c[0].data[8], 8, 'bit depth');
@@ -30,7 +34,15 @@ test('grayPng writes a valid 8-bit grayscale PNG whose rows decode to the pixels
 });
 
 test('digitStrip puts images side by side, dark ink on white, and checks its inputs', () => {
-  const ds: Dataset = { x: Float32Array.from([1, 0, 0, 1, 0.5, 0.5, 0.5, 0.5]), y: Int32Array.from([0, 1]), n: 2, d: 4, classes: 2, side: 2, description: 'tiny' };
+  const ds: Dataset = {
+    x: Float32Array.from([1, 0, 0, 1, 0.5, 0.5, 0.5, 0.5]),
+    y: Int32Array.from([0, 1]),
+    n: 2,
+    d: 4,
+    classes: 2,
+    side: 2,
+    description: 'tiny',
+  };
   const url = digitStrip(ds, 2);
   assert.match(url, /^data:image\/png;base64,/);
   const c = chunks(Buffer.from(url.split(',')[1], 'base64'));
