@@ -36,10 +36,7 @@ const PAPER_NUMBERS = [
 ];
 
 /** Exercise cells still carrying hand-typed numbers, to be rewritten under issue #15 (reported, not passed). */
-const NOT_YET_CHECKED = new Set([
-  'ex-1-3-prompt', 'ex-1-3-answer', 'ex-2-3-prompt', 'ex-2-3-answer', 'ex-3-2-prompt',
-  'ex-5-3-answer', 'ex-6-3-prompt', 'ex-6-3-answer',
-]);
+const NOT_YET_CHECKED = new Set(/** @type {string[]} */ ([]));
 
 const SOURCE_MARKER = /paper|§|\bFig\.|\bTable\b|et al/i;
 const WORD_NUMBERS = { one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10 };
