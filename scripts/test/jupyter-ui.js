@@ -215,6 +215,31 @@ async function waitKernelIdle(page, timeout = 240000, name = null) {
   }
 }
 
+/**
+ * Waits until every open notebook has attached all its cells, then closes everything.
+ * JupyterLab attaches off-screen cells in idle callbacks (windowing modes 'contentVisibility', the
+ * default, and 'defer'); a notebook closed while that loop awaits a cell makes the next step call
+ * `layout.insertWidget` on the disposed widget ("Cannot read properties of null (reading
+ * 'insertWidget') at _updateForDeferMode"), which a loaded machine hits. A student closing a
+ * notebook a moment later never sees it, so the test waits as they would.
+ */
+async function closeAll(page, timeout = 120000) {
+  await page
+    .waitForFunction(
+      () => {
+        const app = /** @type {any} */ (window).jupyterapp;
+        if (!app) return true;
+        return [...app.shell.widgets('main')].every(
+          w => !w.content || !w.content.cellsArray || w.content.cellsArray.every(c => !c.isPlaceholder()),
+        );
+      },
+      null,
+      { timeout, polling: 250 },
+    )
+    .catch(() => {}); // the close below still runs; a console error it causes fails the test
+  await page.evaluate(() => /** @type {any} */ (window).jupyterapp.commands.execute('application:close-all')).catch(() => {});
+}
+
 /** Clicks a top menu (e.g. 'Run') and then an item by its label (a RegExp or exact text), via submenus in `path`. */
 async function menu(page, top, ...items) {
   await page
@@ -382,6 +407,7 @@ module.exports = {
   openPage,
   waitKernelIdle,
   menu,
+  closeAll,
   countDisplayUpdates,
   displayUpdates,
   waitRunFinished,

@@ -2,7 +2,9 @@
  * Every notebook in JupyterLab 4, through its UI (playwright-core + Debian's chromium), the way a
  * student and a teacher use it. `npm test` runs this instead of executing notebooks with nbclient.
  *
- * Per notebook (a copy in out/lab/run/, so the UI never saves into notebooks/):
+ * Per notebook (a copy in out/lab/run/, so the UI never saves into notebooks/), each page loaded with
+ * `?reset` (an empty workspace, as a student opening one file; without it JupyterLab reopens the
+ * notebooks of the previous page, whose close it may not have saved yet):
  *   - open it, Run → Run All Cells; every code cell ran, no cell wrote an error (tslab reports
  *     errors as stderr text);
  *   - every plotly output (counted in the notebook model, not the DOM: JupyterLab renders only cells
@@ -81,10 +83,6 @@ const IGNORED_CONSOLE = [/Failed to load resource: net::ERR_FAILED/];
 const NB7_OWN_ERROR =
   /^uncaught: Cannot read properties of undefined \(reading 'schema'\) (TypeError: [^\n]*\n\s*)?at \S*\/static\/notebook\/notebook_core\.[0-9a-f]+\.js/;
 
-async function closeAll(page) {
-  await page.evaluate(() => /** @type {any} */ (window).jupyterapp.commands.execute('application:close-all')).catch(() => {});
-}
-
 /** Opens the hand-in copy of `name` (untrusted) and checks every plot is drawn. */
 async function checkHandIn(page, name, saved) {
   // A teacher's Jupyter has never seen this notebook: its signature is not in their trust
@@ -93,7 +91,7 @@ async function checkHandIn(page, name, saved) {
   nb.metadata.aelab_hand_in = { from: rel(saved) };
   const copy = path.join(RUN_DIR, `handin-${name}`);
   fs.writeFileSync(copy, JSON.stringify(nb, null, 1));
-  await page.goto(server.url(`lab/tree/${rel(copy)}`), { timeout: 180000 });
+  await page.goto(server.url(`lab/tree/${rel(copy)}?reset`), { timeout: 180000 });
   await page.waitForFunction(
     n => {
       const w = /** @type {any} */ (window).jupyterapp && /** @type {any} */ (window).jupyterapp.shell.currentWidget;
@@ -177,7 +175,7 @@ for (const name of notebooks) {
     async () => {
       const copy = path.join(RUN_DIR, name);
       fs.copyFileSync(path.join(REPO, 'notebooks', name), copy);
-      const { page, log } = await ui.openPage(browser.context, server.url(`lab/tree/${rel(copy)}`), server.base);
+      const { page, log } = await ui.openPage(browser.context, server.url(`lab/tree/${rel(copy)}?reset`), server.base);
       try {
         await ui.waitKernelIdle(page, 240000, name);
         const kernelName = await page.evaluate(() => {
@@ -264,14 +262,14 @@ for (const name of notebooks) {
         const html = fs.readFileSync(exported, 'utf8');
         assert.match(html, /<div class="aelab-banner"/, 'the menu export is our offline page (banner)');
         await page.screenshot({ path: path.join(SHOTS, `lab-${name.replace(/\.ipynb$/, '')}.png`) });
-        await closeAll(page);
+        await ui.closeAll(page);
 
         if (cells.some(c => c.plots > 0)) await checkHandIn(page, name, copy);
         const consoleErrors = log.consoleErrors.filter(e => !IGNORED_CONSOLE.some(r => r.test(e)));
         assert.deepEqual(consoleErrors, [], 'browser console errors');
         assert.deepEqual(log.outside, [], 'requests outside the local server (blocked)');
       } finally {
-        await closeAll(page);
+        await ui.closeAll(page);
         await page.close();
       }
     },
