@@ -24,6 +24,7 @@ const os = require('os');
 const path = require('path');
 const { REPO } = require('../env/paths');
 const { extractMath } = require('../html/math');
+const { checkExplorerSlide } = require('./explorer');
 
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const SHOTS = path.join(REPO, 'out', 'screenshots');
@@ -240,40 +241,7 @@ test("moving the ε explorer's slider in 07 changes the images and the bars draw
   const { page } = await openPage(`file://${file}`, u => u.startsWith('file://') || u.startsWith('data:'));
   try {
     await plotsSettled(page);
-    const plot = page.locator('.js-plotly-plot').filter({ hasText: 'ε explorer' }).first();
-    await plot.locator('.slider-container').first().waitFor();
-    await plot.scrollIntoViewIfNeeded();
-    const state = () =>
-      plot.evaluate(gd => ({
-        active: gd.layout.sliders[0].active,
-        label: (gd.querySelector('.slider-container text.slider-label') || {}).textContent,
-        images: [...gd.querySelectorAll('g.hm image')].map(i => i.getAttribute('href') || i.getAttribute('xlink:href')),
-        bars: [...gd.querySelectorAll('g.trace.bars path')].map(p => p.getAttribute('d')).join('|'),
-      }));
-    const before = await state();
-    assert.ok(before.images.length > 0, 'the explorer draws its digits as heatmap images');
-    const box = await plot.locator('.slider-rail-touch-rect').first().boundingBox();
-    await page.mouse.click(box.x + 3, box.y + box.height / 2);
-    await page.waitForFunction(
-      () => {
-        const gd = /** @type {any[]} */ ([...document.querySelectorAll('.js-plotly-plot')]).find(
-          e => e.layout && e.layout.sliders && /ε explorer/.test(e.textContent),
-        );
-        return gd && gd.layout.sliders[0].active === 0;
-      },
-      null,
-      { timeout: 20000 },
-    );
-    await page.waitForTimeout(500);
-    const after = await state();
-    assert.notEqual(before.active, 0, 'the explorer does not start at the first ε');
-    assert.notEqual(after.label, before.label, 'the slider label shows the new ε');
-    assert.equal(after.images.length, before.images.length);
-    assert.ok(
-      after.images.every((h, i) => h !== before.images[i]),
-      'every adversarial image and perturbation is redrawn',
-    );
-    assert.notEqual(after.bars, before.bars, 'the class-probability bars are redrawn');
+    await checkExplorerSlide(page, page.locator('.js-plotly-plot').filter({ hasText: 'ε explorer' }).first());
     await page.screenshot({ path: path.join(SHOTS, '07-explorer-after-slide.png') });
   } finally {
     await page.close();

@@ -34,6 +34,7 @@ const path = require('path');
 const { REPO } = require('../env/paths');
 const { writeKernel } = require('../env/kernel');
 const ui = require('./jupyter-ui');
+const { checkExplorerSlide } = require('./explorer');
 
 const RUN_DIR = path.join(REPO, 'out', 'lab', 'run');
 const EXPORT_DIR = path.resolve(REPO, process.env.AELAB_EXPORT_DIR || path.join('out', 'lab', 'export'));
@@ -121,7 +122,7 @@ async function checkHandIn(page, name, saved) {
 }
 
 /** 07's ε explorer: a click on the slider's first step redraws the images and bars. */
-async function checkExplorer(page, cells) {
+async function checkExplorer(page) {
   const idx = await page.evaluate(() =>
     [.../** @type {any} */ (window).jupyterapp.shell.currentWidget.content.model.cells].findIndex(
       c => c.type === 'code' && /epsilonExplorer|explorer/i.test(c.sharedModel.getSource()),
@@ -129,43 +130,8 @@ async function checkExplorer(page, cells) {
   );
   assert.ok(idx >= 0, 'notebook 07 has an ε explorer cell');
   await page.evaluate(async i => /** @type {any} */ (window).jupyterapp.shell.currentWidget.content.scrollToItem(i, 'center'), idx);
-  const plot = page.locator('.jp-Cell .js-plotly-plot').filter({ hasText: 'ε explorer' }).first();
-  await plot.locator('.slider-container').first().waitFor({ timeout: 60000 });
-  await plot.scrollIntoViewIfNeeded();
-  const state = () =>
-    plot.evaluate(gd => ({
-      active: gd.layout.sliders[0].active,
-      label: (gd.querySelector('.slider-container text.slider-label') || {}).textContent,
-      images: [...gd.querySelectorAll('g.hm image')].map(i => i.getAttribute('href') || i.getAttribute('xlink:href')),
-      bars: [...gd.querySelectorAll('g.trace.bars path')].map(p => p.getAttribute('d')).join('|'),
-    }));
-  const before = await state();
-  assert.ok(before.images.length > 0, 'the explorer draws its digits as heatmap images');
-  assert.notEqual(before.active, 0, 'the explorer does not start at the first ε');
-  const box = await plot.locator('.slider-rail-touch-rect').first().boundingBox();
-  await page.mouse.click(box.x + 3, box.y + box.height / 2);
-  await plot.evaluate(
-    gd =>
-      new Promise((resolve, reject) => {
-        const t0 = Date.now();
-        (function poll() {
-          if (gd.layout.sliders[0].active === 0) resolve();
-          else if (Date.now() - t0 > 20000) reject(new Error('slider did not move'));
-          else setTimeout(poll, 100);
-        })();
-      }),
-  );
-  await page.waitForTimeout(500);
-  const after = await state();
-  assert.notEqual(after.label, before.label, 'the slider label shows the new ε');
-  assert.equal(after.images.length, before.images.length);
-  assert.ok(
-    after.images.every((h, i) => h !== before.images[i]),
-    'every adversarial image and perturbation is redrawn',
-  );
-  assert.notEqual(after.bars, before.bars, 'the class-probability bars are redrawn');
+  await checkExplorerSlide(page, page.locator('.jp-Cell .js-plotly-plot').filter({ hasText: 'ε explorer' }).first());
   await page.screenshot({ path: path.join(SHOTS, 'lab-07-explorer-after-slide.png') });
-  void cells;
 }
 
 for (const name of notebooks) {
@@ -240,7 +206,7 @@ for (const name of notebooks) {
             `one progress output per training cell: ${JSON.stringify(prog.map(c => [c.index + 1, c.progress]))}`,
           );
         }
-        if (name.startsWith('07-')) await checkExplorer(page, cells);
+        if (name.startsWith('07-')) await checkExplorer(page);
 
         await ui.menu(page, 'File', 'Save Notebook');
         await page.waitForFunction(() => !(/** @type {any} */ (window).jupyterapp.shell.currentWidget.context.model.dirty), null, {
