@@ -104,6 +104,62 @@ test('the student edition of every instructor notebook (course and fixture) cont
   }
 });
 
+test('notebooks 01–08 each end with three exercises in the house format (README "For students"); 00 has none', () => {
+  const dir = path.join(REPO, 'notebooks');
+  const numbered = fs.readdirSync(dir).filter(f => /^\d\d-.*\.ipynb$/.test(f) && !/^90-/.test(f));
+  const withExercises = numbered.filter(f => read(path.join(dir, f)).cells.some(cw.nbg));
+  assert.deepEqual(
+    withExercises.map(f => f.slice(0, 2)),
+    ['01', '02', '03', '04', '05', '06', '07', '08'],
+  );
+  for (const f of withExercises) {
+    const n = Number(f.slice(0, 2));
+    const cells = read(path.join(dir, f)).cells;
+    const start = cells.findIndex(c => c.cell_type === 'markdown' && /^## Exercises\s*$/m.test(src(c)));
+    assert.ok(start >= 0, `${f}: no "## Exercises" heading`);
+    assert.ok((cells.at(-1).metadata.tags || []).includes('nav'), `${f}: the generated nav cell is not last`);
+    const run = cells.slice(start + 1, -1);
+    assert.ok(
+      run.every(c => /^ex-\d+\.\d+-[a-z]+$/.test(cw.gradeId(c) || '')),
+      `${f}: every cell between "## Exercises" and the nav cell is an exercise cell`,
+    );
+    assert.ok(!cells.slice(0, start).some(cw.nbg), `${f}: exercise cells before "## Exercises"`);
+    const prompts = run.filter(c => /-prompt$/.test(cw.gradeId(c)));
+    assert.deepEqual(
+      prompts.map(c => cw.gradeId(c)),
+      [1, 2, 3].map(k => `ex-${n}.${k}-prompt`),
+      `${f}: exercises ${n}.1–${n}.3`,
+    );
+    for (const p of prompts) {
+      const ex = cw.exerciseOf(cw.gradeId(p));
+      const m = /^### Exercise (\d+\.\d+) — .+ \((implement|measure|explain), (\d+) points?\)$/m.exec(src(p));
+      assert.ok(m && m[1] === ex, `${f} ${ex}: the prompt starts with "### Exercise ${ex} — title (implement|measure|explain, P points)"`);
+      assert.ok(cw.isLocked(p), `${f} ${ex}: the prompt is locked`);
+      const mine = suffix => run.find(c => cw.gradeId(c) === `ex-${ex}-${suffix}`);
+      const graded = m[2] === 'explain' ? mine('answer') : mine('tests');
+      assert.ok(graded && cw.isGrade(graded), `${f} ${ex}: a graded ${m[2] === 'explain' ? 'answer' : 'test'} cell`);
+      assert.equal(cw.points(graded), Number(m[3]), `${f} ${ex}: the heading's points are the graded cell's`);
+      if (m[2] === 'explain') {
+        assert.ok(cw.hasRegion(src(p), cw.RUBRIC), `${f} ${ex}: the explain prompt has a rubric`);
+        assert.ok(
+          graded.cell_type === 'markdown' && cw.isManual(graded) && cw.hasRegion(src(graded), cw.SOLUTION),
+          `${f} ${ex}: a model answer`,
+        );
+      } else {
+        const solution = mine('solution');
+        assert.ok(solution && cw.isSolution(solution) && !cw.isGrade(solution), `${f} ${ex}: a solution cell`);
+        assert.ok(src(solution).includes(`// STUB: return ae.notImplemented("${ex}");`), `${f} ${ex}: the stub line`);
+        assert.ok(cw.isTest(graded) && cw.isLocked(graded), `${f} ${ex}: a locked test cell`);
+        assert.ok(cw.hasRegion(src(graded), cw.HIDDEN), `${f} ${ex}: hidden tests`);
+        assert.ok(
+          new RegExp(`ae\\.expect\\w+\\("${ex.replace('.', '\\.')}"`).test(src(graded)),
+          `${f} ${ex}: checks named after the exercise`,
+        );
+      }
+    }
+  }
+});
+
 test('bad regions are refused with the cell named', () => {
   const cell = (source, nbgrader) => ({
     cell_type: 'code',
@@ -599,7 +655,7 @@ test(
 );
 
 test(
-  "the exercises on the paper's core ideas tell right answers from the plausible wrong ones (FGSM, J̃, the dual norm, adversarial training)",
+  "the exercises on the paper's core ideas tell right answers from the plausible wrong ones (FGSM, J̃, the dual norm, adversarial training, ensembles, shared directions)",
   { timeout: 40 * 60 * 1000 },
   async () => {
     const core = require('./fixtures/coursework/core-ideas');
@@ -635,8 +691,8 @@ test(
       assert.equal(res.code, 0, log);
       const results = read(path.join(out, 'report.json')).results;
       const expected = [
-        { student: 'core-model', expect: { 3.1: 2, 5.1: 2, 6.1: 2, 7.2: 2 } },
-        { student: 'core-blank', expect: { 3.1: 0, 5.1: 0, 6.1: 0, 7.2: 0 } },
+        { student: 'core-model', expect: { 3.1: 2, 5.1: 2, 6.1: 2, 7.2: 2, 8.1: 3, 8.2: 2 } },
+        { student: 'core-blank', expect: { 3.1: 0, 5.1: 0, 6.1: 0, 7.2: 0, 8.1: 0, 8.2: 0 } },
         ...core.handIns,
       ];
       for (const h of expected) {
