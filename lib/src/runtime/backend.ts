@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import * as path from 'path';
 import { installFastKernels } from './fastKernels';
 import { withWasmThreads, wasmThreadCount } from './wasmThreads';
+import { nativeBlasBuilt } from './nativeBlas';
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 export const BACKEND_PREFERENCE: BackendName[] = ['tensorflow', 'wasm', 'cpu'];
@@ -46,7 +47,7 @@ export async function initBackend(preference: BackendName[] = preferenceFromEnv(
     try {
       loaders[name]();
       const activate = () => tf.setBackend(name);
-      if (!(await (name === 'wasm' ? withWasmThreads(wasmThreadCount(), activate) : activate())))
+      if (!(await (name === 'wasm' ? withWasmThreads(wasmThreadCount(nativeBlasBuilt()), activate) : activate())))
         throw new Error(`tf.setBackend('${name}') returned false`);
       await tf.ready();
       silenceCpuBanner();

@@ -49,7 +49,11 @@ export interface NativeBlasStatus {
   reason: string | null;
 }
 
-/** Default BLAS threads. On 2 cores (bench, 2026-12-01) 1 thread beat 2 for training and FGSM. */
+/**
+ * Default BLAS threads. On 2 idle cores with the wasm pool at 1 thread (2026-12-02, 7 alternating
+ * runs of a 3,000-image maxout epoch and FGSM on 2,000 images), 2 threads took 0.98× the wall time
+ * of 1 for 1.48× its CPU time: not worth a core another process may want.
+ */
 export const DEFAULT_BLAS_THREADS = 1;
 
 let addon: Addon | null = null;
@@ -75,6 +79,16 @@ export function blasThreadCount(): number {
   if (!Number.isInteger(n) || n < 1 || n > 64)
     throw new Error(`AELAB_BLAS_THREADS='${env}': expected an integer from 1 to 64 (or unset: ${DEFAULT_BLAS_THREADS}).`);
   return n;
+}
+
+/** Whether `loadNativeBlas('wasm')` will find the addon (AELAB_NATIVE not 0 and the addon built). */
+export function nativeBlasBuilt(): boolean {
+  if (nativeBlasMode() === 'off') return false;
+  try {
+    return !!(require('aelab-native') as { addon: Addon | null }).addon;
+  } catch {
+    return false;
+  }
 }
 
 /**

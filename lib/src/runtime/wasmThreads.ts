@@ -15,6 +15,7 @@
  * waits for its slowest thread). So by default we count the cores that are idle right now (CPU
  * times sampled over 100 ms at startup; the 1-minute load average still remembers the notebook
  * that finished a minute ago) and use that many threads, at least 1 and at most 4.
+ * With the native BLAS (nativeBlas.ts) one thread is used instead (see `wasmThreadCount`).
  * AELAB_WASM_THREADS=n forces n. Results do not depend on the choice.
  * @see notebooks/00-getting-started.ipynb
  */
@@ -27,8 +28,16 @@ import * as path from 'path';
 /** The most threads tfjs-wasm's build can use (its Emscripten pool holds 8 workers). */
 export const MAX_WASM_THREADS = 4;
 
-/** Threads to ask for: AELAB_WASM_THREADS if set, else the cores idle now (1 to 4). */
-export function wasmThreadCount(): number {
+/**
+ * Threads to ask for: AELAB_WASM_THREADS if set; else 1 when the native BLAS will take the matrix
+ * products (`nativeBlas`); else the cores idle now (1 to 4).
+ *
+ * With the products on the BLAS, the pool only splits the elementwise kernels between them, and a
+ * second thread cost more than it gave (2 idle cores, 2026-12-02, 7 alternating runs of a 3,000-image
+ * maxout epoch and FGSM on 2,000 images: 1 thread 0.59 s and 0.35 s, 2 threads 0.62 s and 0.35 s; whole
+ * process 0.88× the wall time and 0.83× the CPU time).
+ */
+export function wasmThreadCount(nativeBlas = false): number {
   const env = process.env.AELAB_WASM_THREADS;
   if (env !== undefined && env !== '') {
     const n = Number(env);
@@ -39,6 +48,7 @@ export function wasmThreadCount(): number {
     }
     return n;
   }
+  if (nativeBlas) return 1;
   return threadsForIdleCores(idleCores());
 }
 

@@ -3,7 +3,16 @@
 import { test, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend, backendAttempts, setup, setupInfo, LIB_VERSION, wasmThreadsInUse, nativeBlas } from '../../src/internals';
+import {
+  initBackend,
+  backendAttempts,
+  setup,
+  setupInfo,
+  LIB_VERSION,
+  wasmThreadsInUse,
+  nativeBlas,
+  nativeBlasBuilt,
+} from '../../src/internals';
 
 const savedEnv = process.env.AELAB_BACKEND;
 afterEach(() => {
@@ -121,6 +130,10 @@ test('setup prints exactly one line with backend, versions and seed', async () =
   assert.equal(blas.active, blas.blas !== null);
   if (process.env.AELAB_NATIVE === '0') assert.equal(info!.blas, null, 'AELAB_NATIVE=0: no native BLAS');
   if (process.env.AELAB_NATIVE === '1' && backend === 'wasm') assert.ok(info!.blas, 'AELAB_NATIVE=1: the native BLAS is in use');
+  if (backend === 'wasm' && !process.env.AELAB_WASM_THREADS) {
+    assert.equal(nativeBlasBuilt(), blas.active, 'nativeBlasBuilt() foretells whether the native BLAS loads');
+    if (blas.active) assert.equal(info!.threads, 1, 'with the native BLAS the wasm pool keeps one thread');
+  }
   const native = info!.blas ? ` \\+ native BLAS \\(${info!.blas.replace(/\./g, '\\.')}\\)` : '';
   assert.match(
     line,

@@ -14,11 +14,13 @@ test('AELAB_WASM_THREADS sets the thread count; bad values are refused by name',
     assert.equal(wasmThreadCount(), 1);
     process.env.AELAB_WASM_THREADS = '2';
     assert.equal(wasmThreadCount(), 2);
+    assert.equal(wasmThreadCount(true), 2, 'AELAB_WASM_THREADS also wins over the native-BLAS default');
     for (const bad of ['0', '2.5', 'many', String(MAX_WASM_THREADS + 1)]) {
       process.env.AELAB_WASM_THREADS = bad;
       assert.throws(() => wasmThreadCount(), /AELAB_WASM_THREADS='.*': expected an integer from 1 to 4/);
     }
     delete process.env.AELAB_WASM_THREADS;
+    assert.equal(wasmThreadCount(true), 1, 'with the products on the native BLAS the pool keeps one thread');
     const n = wasmThreadCount();
     assert.ok(Number.isInteger(n) && n >= 1 && n <= Math.min(os.cpus().length, MAX_WASM_THREADS), `default: ${n} threads`);
   } finally {
