@@ -234,7 +234,8 @@ async function runNotebooks(opt, say) {
 }
 
 /**
- * Ours (both paths: native BLAS when built, and wasm alone) and the peers (Debian's and pip's
+ * Ours (both paths: native BLAS when built, here, and wasm alone, in a process of its own with
+ * AELAB_NATIVE=0 so that its wasm pool is sized as a wasm-only user's) and the peers (Debian's and pip's
  * PyTorch, each with all cores and with 1 thread) on the same work, in turn, `rounds` times;
  * medians, and ratios against the fastest peer setting.
  */
@@ -263,7 +264,8 @@ function peerComparison(ae, M, opt, fullTest, say) {
   const threadSettings = cores > 1 ? [cores, 1] : [1];
   const settings = peers.flatMap(p => threadSettings.map(t => ({ key: `${p.id}-${t}`, peer: p, threads: t })));
   const paths = ae.nativeBlas().active ? ['native', 'wasm'] : ['wasm'];
-  const onPath = (p, fn) => (p === 'wasm' ? ae.withoutNativeBlas(fn) : fn());
+  // The wasm path in its own process (AELAB_NATIVE=0), where the pool is sized as a wasm-only user's.
+  let wasmThreads = ae.wasmThreadsInUse();
   const comparisons = [];
   for (const model of ['maxout', 'mlp']) {
     const ours = Object.fromEntries(paths.map(p => [p, { train: [], fgsm: [] }]));
@@ -271,12 +273,17 @@ function peerComparison(ae, M, opt, fullTest, say) {
     for (let k = 0; k < opt.rounds; k++) {
       for (const p of paths) {
         say(`peer round ${k + 1}: ours ${model} (${p})`);
-        onPath(p, () => {
-          const { clf, row } = M.trainingEpoch(model, images);
-          ours[p].train.push(row.seconds);
-          ours[p].fgsm.push(M.fgsmOver(clf, fullTest, 0.25).seconds);
-          clf.net.dispose();
-        });
+        if (p === 'wasm' && paths.length > 1) {
+          const w = peer.runOursWasm(['train', model, images]);
+          wasmThreads = w.wasmThreads;
+          ours[p].train.push(w.train_s);
+          ours[p].fgsm.push(w.fgsm10k_s);
+          continue;
+        }
+        const { clf, row } = M.trainingEpoch(model, images);
+        ours[p].train.push(row.seconds);
+        ours[p].fgsm.push(M.fgsmOver(clf, fullTest, 0.25).seconds);
+        clf.net.dispose();
       }
       for (const s of settings) {
         say(`peer round ${k + 1}: ${s.peer.label} ${model}, ${s.threads} thread(s)`);
@@ -327,7 +334,12 @@ function peerComparison(ae, M, opt, fullTest, say) {
     m,
     k,
     n,
-    ours: Object.fromEntries(paths.map(p => [p, onPath(p, () => M.gemm(m, k, n, reps)).gflops])),
+    ours: Object.fromEntries(
+      paths.map(p => [
+        p,
+        p === 'wasm' && paths.length > 1 ? peer.runOursWasm(['gemm', `${m},${k},${n}`, reps]).gflops : M.gemm(m, k, n, reps).gflops,
+      ]),
+    ),
     peers: settings.map(s => ({
       key: s.key,
       label: s.peer.label,
@@ -341,6 +353,8 @@ function peerComparison(ae, M, opt, fullTest, say) {
     peers: peers.map(({ id, label, torch, blas, warning }) => ({ id, label, torch, blas, ...(warning ? { warning } : {}) })),
     ...(skipped.length ? { peersSkipped: skipped } : {}),
     paths,
+    // wasm pool threads: of the native path (this process) and of the wasm path (its own process)
+    poolThreads: { ...(paths.includes('native') ? { native: ae.wasmThreadsInUse() } : {}), wasm: wasmThreads },
     gemm,
     threads: cores,
     rounds: opt.rounds,

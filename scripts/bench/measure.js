@@ -55,7 +55,9 @@ function kernels(rounds, fgsmImages = 1000) {
 function nativeKernels(rounds, fgsmImages) {
   const out = [],
     wasm = fn => () => ae.withoutNativeBlas(fn),
-    blas = ae.nativeBlas().blas;
+    blas = ae.nativeBlas().blas,
+    // Both sides run in this process, so on this process's wasm pool (sized for the native path).
+    pool = `${ae.wasmThreadsInUse()}-thread pool`;
   const x = tf.randomUniform([128, 784], 0, 1, 'float32', 1),
     W = tf.randomUniform([784, 1200], -0.05, 0.05, 'float32', 2);
   const dy = tf.randomUniform([128, 1200], -1, 1, 'float32', 3);
@@ -68,12 +70,17 @@ function nativeKernels(rounds, fgsmImages) {
         tf.matMul(x, dy, true, false).dataSync();
       });
   const mm = interleaved({ native: fwd, wasm: wasm(fwd), nativeA: gw, wasmA: wasm(gw) }, rounds);
-  out.push({ name: `matMul 128×784 · 784×1200: native ${blas}`, ms: r3(mm.native), baselineMs: r3(mm.wasm), baseline: 'wasm (XNNPACK)' });
+  out.push({
+    name: `matMul 128×784 · 784×1200: native ${blas}`,
+    ms: r3(mm.native),
+    baselineMs: r3(mm.wasm),
+    baseline: `wasm (XNNPACK), ${pool}`,
+  });
   out.push({
     name: `matMul (128×784)ᵀ · 128×1200 (weight gradient): native ${blas}`,
     ms: r3(mm.nativeA),
     baselineMs: r3(mm.wasmA),
-    baseline: 'wasm with our transpose',
+    baseline: `wasm with our transpose, ${pool}`,
   });
   const test = ae.loadMnist().test;
   const xb = tf.tensor2d(test.x.subarray(0, 128 * 784), [128, 784]),
@@ -96,7 +103,7 @@ function nativeKernels(rounds, fgsmImages) {
     name: `maxout training step, batch 128: native ${blas}`,
     ms: r3(st.native),
     baselineMs: r3(st.wasm),
-    baseline: 'wasm with all our speed-ups',
+    baseline: `wasm with all our speed-ups, ${pool}`,
   });
   const fgsm = () =>
     tf.tidy(() => {
@@ -107,7 +114,7 @@ function nativeKernels(rounds, fgsmImages) {
     name: `FGSM on ${fgsmImages} images, maxout: native ${blas}`,
     ms: r3(fg.native),
     baselineMs: r3(fg.wasm),
-    baseline: 'wasm with all our speed-ups',
+    baseline: `wasm with all our speed-ups, ${pool}`,
   });
   opts.forEach(o => o.dispose());
   nets.forEach(n => n.net.dispose());

@@ -114,4 +114,20 @@ function runRawTfjs(repo, model, images) {
   return out;
 }
 
-module.exports = { torchInfo, pipTorchPython, runTorch, runTorchGemm, runRawTfjs, PYTHON };
+/**
+ * Our wasm path in a process of its own with AELAB_NATIVE=0 (scripts/bench/ours_wasm.js):
+ * `args` ['train', model, images] or ['gemm', 'm,k,n', reps].
+ */
+function runOursWasm(args) {
+  const r = spawnSync(process.execPath, [path.join(__dirname, 'ours_wasm.js'), ...args.map(String)], {
+    encoding: 'utf8',
+    timeout: 60 * 60 * 1000,
+    env: { ...process.env, AELAB_NATIVE: '0' },
+  });
+  const out = lastJsonLine(r.stdout);
+  if (!out)
+    throw new Error(`ours_wasm.js ${args.join(' ')} failed: ${(r.stderr || String(r.error)).trim().split('\n').slice(-3).join(' ')}`);
+  return out;
+}
+
+module.exports = { torchInfo, pipTorchPython, runTorch, runTorchGemm, runRawTfjs, runOursWasm, PYTHON };

@@ -159,6 +159,11 @@ function render(r) {
         settings = p.comparisons[0].peers;
       parts.push(
         `\nPeer comparison, same work in the same run (${p.rounds} round(s), medians; ratio < 1 means we are faster)` +
+          (p.poolThreads
+            ? `\nwasm pool: ${Object.entries(p.poolThreads)
+                .map(([k, v]) => `${k} path ${v} thread(s)`)
+                .join(', ')}`
+            : '') +
           `\n${p.peers.map(x => `${x.label}${x.warning ? ` — ${x.warning}` : ''}`).join('; ')}${p.peersSkipped ? ` (skipped: ${p.peersSkipped.join('; ')})` : ''}\n` +
           table(
             [
