@@ -8,7 +8,7 @@
  *   "parent", pid 1 of the namespace, does nothing), and when the sandbox ends every process it
  *   started ends too (--die-with-parent; the namespace's init takes them all down);
  * - on a file system made of read-only binds of what a notebook needs (/usr, /etc, the project's
- *   node_modules, lib and data) and size-limited tmpfs folders: its working folder (the scratch
+ *   node_modules, lib, native and data) and size-limited tmpfs folders: its working folder (the scratch
  *   folder), /tmp and data/results. Instructor notebooks, hidden tests, other hand-ins and the
  *   grader's outputs are not in it at all.
  * The network is not cut off (the kernel talks to the grader over loopback TCP).
@@ -48,6 +48,9 @@ function readOnlyBinds() {
     '/etc',
     path.join(REPO, 'node_modules'),
     path.join(REPO, 'lib'),
+    // node_modules/aelab-native links here: without it the native BLAS is not found in the sandbox
+    // (and with AELAB_NATIVE=1, as under npm test, the backend could not start).
+    path.join(REPO, 'native'),
     path.join(REPO, 'data'),
     path.join(REPO, 'package.json'),
   ];

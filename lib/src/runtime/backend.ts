@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import * as path from 'path';
 import { installFastKernels } from './fastKernels';
 import { withWasmThreads, wasmThreadCount } from './wasmThreads';
-import { nativeBlasBuilt } from './nativeBlas';
+import { nativeBlasBuilt, NativeBlasRequiredError } from './nativeBlas';
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 export const BACKEND_PREFERENCE: BackendName[] = ['tensorflow', 'wasm', 'cpu'];
@@ -56,6 +56,8 @@ export async function initBackend(preference: BackendName[] = preferenceFromEnv(
       return name;
     } catch (e) {
       tried.push({ name, ok: false, reason: firstLine(e) });
+      // AELAB_NATIVE=1 asks for the native path: a slow cpu backend instead would hide that it is missing.
+      if (e instanceof NativeBlasRequiredError) throw e;
     }
   }
   throw new Error(

@@ -62,6 +62,11 @@ let bypass = false;
 let products = 0;
 let heapView: Float32Array | null = null;
 
+/** AELAB_NATIVE=1 and the native BLAS cannot be used: `initBackend` stops here rather than fall back to cpu. */
+export class NativeBlasRequiredError extends Error {
+  name = 'NativeBlasRequiredError';
+}
+
 /** AELAB_NATIVE: '0' off, '1' required, unset or '' automatic. */
 export function nativeBlasMode(): 'off' | 'auto' | 'on' {
   const v = process.env.AELAB_NATIVE;
@@ -99,7 +104,7 @@ export function loadNativeBlas(backend: string): NativeBlasStatus {
   const mode = nativeBlasMode();
   const off = (reason: string): NativeBlasStatus => {
     if (mode === 'on')
-      throw new Error(
+      throw new NativeBlasRequiredError(
         `AELAB_NATIVE=1 but the native BLAS is off: ${reason}. Build it with \`node native/build.js --verbose\` (needs a C compiler and libopenblas-dev), or unset AELAB_NATIVE.`,
       );
     addon = null;

@@ -3,6 +3,8 @@
 import { test, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
+import * as path from 'path';
+import { spawnSync } from 'child_process';
 import {
   initBackend,
   backendAttempts,
@@ -110,6 +112,27 @@ test('when no backend of the preference loads, the error lists every attempt and
     [['tensorflow', false]],
   );
   await initBackend(['wasm']);
+});
+
+test('AELAB_NATIVE=1 without the addon stops with the fix instead of falling back to cpu', () => {
+  // A child process in which require('aelab-native') fails, as in a sandbox that does not see native/.
+  const script = `
+    const Module = require('module');
+    const resolve = Module._resolveFilename;
+    Module._resolveFilename = function (request, ...rest) {
+      if (request === 'aelab-native') throw Object.assign(new Error("Cannot find module 'aelab-native'"), { code: 'MODULE_NOT_FOUND' });
+      return resolve.call(this, request, ...rest);
+    };
+    require(${JSON.stringify(path.join(__dirname, '..', '..', 'src', 'internals'))})
+      .initBackend(['wasm', 'cpu'])
+      .then(b => console.log('BACKEND ' + b), e => console.log('ERROR ' + e.name + ': ' + e.message));`;
+  const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', env: { ...process.env, AELAB_NATIVE: '1' }, timeout: 120000 });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(
+    r.stdout,
+    /^ERROR NativeBlasRequiredError: AELAB_NATIVE=1 but the native BLAS is off: the aelab-native package is not installed/m,
+  );
+  assert.match(r.stdout, /node native\/build\.js --verbose/, 'the error says how to build it');
 });
 
 test('setup prints exactly one line with backend, versions and seed', async () => {
