@@ -80,11 +80,25 @@ function pipTorchPython(repo, say = () => {}) {
   return ok() ? { python } : { skipped: '.venv-torch made, but torch does not import' };
 }
 
+/**
+ * The peer's environment for `threads` threads. torch.set_num_threads sets its OpenMP pool only:
+ * Debian's torch calls OpenBLAS's pthreads build, which kept 2 threads on 2 cores at "1 thread"
+ * (2026-12-02: 211 GFLOP/s on 128×784·784×1200, 7.2 s CPU for 4.8 s wall; with
+ * OPENBLAS_NUM_THREADS=1, 118 GFLOP/s). The BLAS's own variables make the setting true.
+ */
+const threadEnv = threads => ({
+  ...process.env,
+  OPENBLAS_NUM_THREADS: String(threads),
+  OMP_NUM_THREADS: String(threads),
+  MKL_NUM_THREADS: String(threads),
+});
+
 /** One peer_torch.py run: model 'mlp' | 'maxout' over the first `images` training images. */
 function runTorch(model, images, threads, mnistDir, python = PYTHON) {
   const r = spawnSync(python, [path.join(PEER_DIR, 'peer_torch.py'), mnistDir, model, String(images), String(threads)], {
     encoding: 'utf8',
     timeout: 30 * 60 * 1000,
+    env: threadEnv(threads),
   });
   const out = lastJsonLine(r.stdout);
   if (!out) throw new Error(`peer_torch.py ${model} failed: ${(r.stderr || String(r.error)).trim().split('\n').slice(-3).join(' ')}`);
@@ -96,6 +110,7 @@ function runTorchGemm(m, k, n, threads, rounds, python = PYTHON) {
   const r = spawnSync(python, [path.join(PEER_DIR, 'gemm_torch.py'), m, k, n, threads, rounds].map(String), {
     encoding: 'utf8',
     timeout: 5 * 60 * 1000,
+    env: threadEnv(threads),
   });
   const out = lastJsonLine(r.stdout);
   if (!out) throw new Error(`gemm_torch.py failed: ${(r.stderr || String(r.error)).trim().split('\n').slice(-3).join(' ')}`);
