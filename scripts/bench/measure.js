@@ -52,6 +52,17 @@ function kernels(rounds, fgsmImages = 1000) {
 }
 
 /** The native BLAS path (runtime/nativeBlas.ts) against wasm with all its speed-ups. */
+/** One training step of `clf` on the batch (xb, yb) with `opt`, waiting for the loss: for interleaved timing. */
+const trainingStep = (clf, opt, xb, yb) => () =>
+  tf.tidy(() => {
+    opt
+      .minimize(
+        () => tf.mean(ae.lossFromLogits('softmax', /** @type {tf.Tensor2D} */ (clf.net.apply(xb, { training: true })), yb, 10)),
+        true,
+      )
+      .dataSync();
+  });
+
 function nativeKernels(rounds, fgsmImages) {
   const out = [],
     wasm = fn => () => ae.withoutNativeBlas(fn),
@@ -89,15 +100,7 @@ function nativeKernels(rounds, fgsmImages) {
     y1k = tf.tensor1d(test.y.subarray(0, fgsmImages), 'int32');
   const nets = [1, 2].map(() => ae.maxoutNetwork({ seed: 1 })),
     opts = [ae.adamOptimizer(1e-3), ae.adamOptimizer(1e-3)];
-  const step = i => () =>
-    tf.tidy(() => {
-      opts[i]
-        .minimize(
-          () => tf.mean(ae.lossFromLogits('softmax', /** @type {tf.Tensor2D} */ (nets[i].net.apply(xb, { training: true })), yb, 10)),
-          true,
-        )
-        .dataSync();
-    });
+  const step = i => trainingStep(nets[i], opts[i], xb, yb);
   const st = interleaved({ native: step(0), wasm: wasm(step(1)) }, rounds);
   out.push({
     name: `maxout training step, batch 128: native ${blas}`,
@@ -226,15 +229,7 @@ function wasmKernels(rounds, fgsmImages) {
     y1k = tf.tensor1d(test.y.subarray(0, fgsmImages), 'int32');
   const nets = [1, 2, 3, 4, 5].map(() => ae.maxoutNetwork({ seed: 1 }));
   const opts = [ae.adamOptimizer(1e-3), ae.adamOptimizer(1e-3), tf.train.adam(1e-3), tf.train.adam(1e-3), ae.adamOptimizer(1e-3)];
-  const step = i => () =>
-    tf.tidy(() => {
-      opts[i]
-        .minimize(
-          () => tf.mean(ae.lossFromLogits('softmax', /** @type {tf.Tensor2D} */ (nets[i].net.apply(xb, { training: true })), yb, 10)),
-          true,
-        )
-        .dataSync();
-    });
+  const step = i => trainingStep(nets[i], opts[i], xb, yb);
   const st = interleaved(
     {
       ours: step(0),

@@ -25,8 +25,8 @@ const path = require('path');
 const { REPO } = require('../env/paths');
 const { extractMath } = require('../html/math');
 const { checkExplorerSlide } = require('./explorer');
+const { CHROMIUM, CHROMIUM_ARGS } = require('./jupyter-ui');
 
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const SHOTS = path.join(REPO, 'out', 'screenshots');
 const noChromium = fs.existsSync(CHROMIUM)
   ? false
@@ -41,15 +41,7 @@ async function launch() {
     executablePath: CHROMIUM,
     headless: true,
     viewport: { width: 1200, height: 900 },
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    args: CHROMIUM_ARGS,
   });
 }
 

@@ -19,6 +19,16 @@ const path = require('path');
 const { REPO, jupyterEnv, venvBin } = require('../env/paths');
 
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+/** Headless Debian chromium as every browser test runs it: no sandbox, GPU, QUIC or background network. */
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const PLOTLY_MIME = 'application/vnd.plotly.v1+json';
 
 /** Why the UI tests cannot run here, with the command that fixes it; false when they can. */
@@ -148,15 +158,7 @@ async function launchBrowser() {
     headless: true,
     viewport: { width: 1280, height: 1000 },
     acceptDownloads: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    args: CHROMIUM_ARGS,
   });
   return {
     context,
@@ -400,6 +402,7 @@ async function checkPlotsDrawn(page, cells, timeout = 60000, reopened = false) {
 
 module.exports = {
   CHROMIUM,
+  CHROMIUM_ARGS,
   PLOTLY_MIME,
   missing,
   startServer,
