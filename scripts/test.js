@@ -63,7 +63,7 @@ const LAB_TEST = path.join('scripts', 'test', 'jupyterlab.test.js');
 const REPORTS = path.join(REPO, 'out', 'test-reports');
 const libTests = testFiles('lib/dist/test');
 const unitTests = [...libTests, ...(libOnly ? [] : testFiles('scripts/test'))].filter(f => f !== BROWSER_TEST && f !== LAB_TEST);
-const wasmOnlyTests = libTests.filter(f => !/nativeBlas\.test\.js$/.test(f));
+const wasmOnlyTests = libTests.filter(f => !/native(Blas|Ops)\.test\.js$/.test(f));
 // Both paths of the matrix products when the addon is built, unless AELAB_NATIVE=0 asks for wasm only.
 const bothPaths = process.env.AELAB_NATIVE !== '0' && nativeBuilt();
 /** `node --test` with the spec reporter on the terminal and TAP in out/test-reports/<tap> (for the skip count). */
@@ -113,7 +113,7 @@ const steps = [
   ...(bothPaths && libTests.length
     ? [
         {
-          // nativeBlas.test.js compares the two paths itself and ran in the native pass above.
+          // nativeBlas.test.js and nativeOps.test.js compare the two paths themselves and ran in the native pass above.
           name: `lib unit tests on wasm alone (AELAB_NATIVE=0, ${wasmOnlyTests.length} file(s))`,
           cmd: nodeTest('unit-wasm.tap', ...wasmOnlyTests),
           tap: 'unit-wasm.tap',

@@ -3,6 +3,9 @@
  * on macOS), on Float32Array views of the tfjs wasm backend's heap (an ArrayBuffer, or a
  * SharedArrayBuffer with wasm threads): operands are read and the product written in place,
  * addressed by float offsets into that heap, so nothing is copied. See lib/src/runtime/nativeBlas.ts.
+ * Beside the products, the few elementwise passes that cost most on wasm's one thread (maxout and its
+ * gradient, FGSM's sign step, dropout's mask: see `npm run bench`), as plain loops that give the
+ * same floats as the tfjs ops they replace, bit for bit (lib/test/runtime/nativeOps.test.ts).
  */
 #include <node_api.h>
 #include <stdint.h>
@@ -93,6 +96,152 @@ static napi_value gemm(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* Reads the `want` arguments and the heap (argument 0); throws and returns 0 when they are wrong. */
+static int read_args(napi_env env, napi_callback_info info, size_t want, napi_value *argv, float **heap, size_t *len) {
+  size_t argc = want;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != want) {
+    napi_throw_type_error(env, NULL, "aelab-native: wrong number of arguments");
+    return 0;
+  }
+  napi_typedarray_type type;
+  void *data = NULL;
+  if (napi_get_typedarray_info(env, argv[0], &type, len, &data, NULL, NULL) != napi_ok || type != napi_float32_array) {
+    napi_throw_type_error(env, NULL, "aelab-native: the first argument must be a Float32Array (the wasm heap)");
+    return 0;
+  }
+  *heap = (float *)data;
+  return 1;
+}
+
+/* Whether [off, off + n) lies inside a heap of len floats (off < 0 only when n == 0 is not allowed). */
+static int inside(int64_t off, int64_t n, size_t len) { return off >= 0 && n >= 0 && off + n <= (int64_t)len; }
+
+static napi_value range_error(napi_env env, const char *what) {
+  napi_throw_range_error(env, NULL, what);
+  return NULL;
+}
+
+/*
+ * maxout(heap, groups, pieces, zOff, outOff, argOff): for each group g, out[g] = the max of
+ * z[g·pieces .. (g+1)·pieces) and, when argOff >= 0, arg[g] (int32) = the first index holding it:
+ * tfjs-wasm's Max and ArgMax over the last axis (a later piece wins only if strictly greater).
+ */
+static napi_value maxout(napi_env env, napi_callback_info info) {
+  napi_value argv[6];
+  float *heap;
+  size_t len;
+  if (!read_args(env, info, 6, argv, &heap, &len)) return NULL;
+  int ok = 1;
+  const int64_t groups = arg_i64(env, argv[1], &ok), pieces = arg_i64(env, argv[2], &ok), zOff = arg_i64(env, argv[3], &ok),
+                outOff = arg_i64(env, argv[4], &ok), argOff = arg_i64(env, argv[5], &ok);
+  if (!ok) return range_error(env, "aelab-native: maxout's arguments 2-6 must be integers");
+  if (groups < 0 || pieces < 1 || !inside(zOff, groups * pieces, len) || !inside(outOff, groups, len) ||
+      (argOff >= 0 && !inside(argOff, groups, len)))
+    return range_error(env, "aelab-native: maxout: a size is negative or an operand lies outside the heap");
+  const float *z = heap + zOff;
+  float *out = heap + outOff;
+  int32_t *arg = argOff >= 0 ? (int32_t *)(void *)heap + argOff : NULL;
+  for (int64_t g = 0; g < groups; g++) {
+    const float *p = z + g * pieces;
+    float m = p[0];
+    int32_t a = 0;
+    for (int32_t j = 1; j < pieces; j++)
+      if (p[j] > m) { m = p[j]; a = j; }
+    out[g] = m;
+    if (arg) arg[g] = a;
+  }
+  return NULL;
+}
+
+/*
+ * maxoutGrad(heap, groups, pieces, dyOff, argOff, dxOff): dx[g·pieces + j] = dy[g] for the winning
+ * piece j = arg[g], else 0·dy[g] (what tfjs's oneHot(arg)·dy gives, signed zeros and NaN included).
+ */
+static napi_value maxout_grad(napi_env env, napi_callback_info info) {
+  napi_value argv[6];
+  float *heap;
+  size_t len;
+  if (!read_args(env, info, 6, argv, &heap, &len)) return NULL;
+  int ok = 1;
+  const int64_t groups = arg_i64(env, argv[1], &ok), pieces = arg_i64(env, argv[2], &ok), dyOff = arg_i64(env, argv[3], &ok),
+                argOff = arg_i64(env, argv[4], &ok), dxOff = arg_i64(env, argv[5], &ok);
+  if (!ok) return range_error(env, "aelab-native: maxoutGrad's arguments 2-6 must be integers");
+  if (groups < 0 || pieces < 1 || !inside(dyOff, groups, len) || !inside(argOff, groups, len) || !inside(dxOff, groups * pieces, len))
+    return range_error(env, "aelab-native: maxoutGrad: a size is negative or an operand lies outside the heap");
+  const float *dy = heap + dyOff;
+  const int32_t *arg = (const int32_t *)(const void *)heap + argOff;
+  float *dx = heap + dxOff;
+  for (int64_t g = 0; g < groups; g++) {
+    const float d = dy[g], zero = 0.0f * d;
+    float *q = dx + g * pieces;
+    for (int32_t j = 0; j < pieces; j++) q[j] = j == arg[g] ? d : zero;
+  }
+  return NULL;
+}
+
+/*
+ * signStep(heap, n, xOff, gOff, outOff, step, clip): out = x + step·sign(g), then clipped to [0, 1]
+ * when clip != 0; sign(g) is exact (±1 for any nonzero g, 0 for 0 and NaN: core/sign.ts's exactSign)
+ * and step is rounded to float32 first, as tfjs does with a number operand.
+ */
+static napi_value sign_step(napi_env env, napi_callback_info info) {
+  napi_value argv[7];
+  float *heap;
+  size_t len;
+  if (!read_args(env, info, 7, argv, &heap, &len)) return NULL;
+  int ok = 1;
+  const int64_t n = arg_i64(env, argv[1], &ok), xOff = arg_i64(env, argv[2], &ok), gOff = arg_i64(env, argv[3], &ok),
+                outOff = arg_i64(env, argv[4], &ok), clip = arg_i64(env, argv[6], &ok);
+  double stepD = 0;
+  if (napi_get_value_double(env, argv[5], &stepD) != napi_ok) ok = 0;
+  if (!ok) return range_error(env, "aelab-native: signStep's arguments 2-7 must be numbers");
+  if (!inside(xOff, n, len) || !inside(gOff, n, len) || !inside(outOff, n, len))
+    return range_error(env, "aelab-native: signStep: a size is negative or an operand lies outside the heap");
+  const float step = (float)stepD;
+  const float *x = heap + xOff, *g = heap + gOff;
+  float *out = heap + outOff;
+  for (int64_t i = 0; i < n; i++) {
+    const float s = (float)(g[i] > 0.0f) - (float)(g[i] < 0.0f);
+    float v = x[i] + s * step;
+    if (clip) v = v < 0.0f ? 0.0f : (v > 1.0f ? 1.0f : v);
+    out[i] = v;
+  }
+  return NULL;
+}
+
+/*
+ * dropoutMask(heap, n, outOff, c, s0, s1, s2, rate, scale): out[i] = scale if u_i >= rate, else 0,
+ * where u_0, u_1, ... is the Alea stream (seedrandom's, which tf.randomUniform draws from) that starts
+ * in state (c, s0, s1, s2), each u rounded to float32 and compared with rate rounded to float32, as
+ * tf.greaterEqual(tf.randomUniform(...), rate) does; scale is rounded to float32 (models/dropout.ts).
+ * Alea's arithmetic is IEEE double (no contraction: -std=c99), so the stream is the same bits.
+ */
+static napi_value dropout_mask(napi_env env, napi_callback_info info) {
+  napi_value argv[9];
+  float *heap;
+  size_t len;
+  if (!read_args(env, info, 9, argv, &heap, &len)) return NULL;
+  int ok = 1;
+  const int64_t n = arg_i64(env, argv[1], &ok), outOff = arg_i64(env, argv[2], &ok);
+  double st[6];
+  for (int i = 0; i < 6; i++)
+    if (napi_get_value_double(env, argv[3 + i], &st[i]) != napi_ok) ok = 0;
+  if (!ok) return range_error(env, "aelab-native: dropoutMask's arguments 2-9 must be numbers");
+  if (!inside(outOff, n, len)) return range_error(env, "aelab-native: dropoutMask: a size is negative or the output lies outside the heap");
+  double c = st[0], s0 = st[1], s1 = st[2], s2 = st[3];
+  const float rate = (float)st[4], scale = (float)st[5];
+  float *out = heap + outOff;
+  for (int64_t i = 0; i < n; i++) {
+    const double t = 2091639.0 * s0 + c * 2.3283064365386963e-10; /* 2^-32 */
+    s0 = s1;
+    s1 = s2;
+    c = (double)(int32_t)t; /* JS's t | 0: 0 <= t < 2^31 here */
+    s2 = t - c;
+    out[i] = (float)s2 >= rate ? scale : 0.0f;
+  }
+  return NULL;
+}
+
 static napi_value set_threads_js(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
@@ -124,6 +273,10 @@ static napi_value config_js(napi_env env, napi_callback_info info) {
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
     { "gemm", NULL, gemm, NULL, NULL, NULL, napi_default, NULL },
+    { "maxout", NULL, maxout, NULL, NULL, NULL, napi_default, NULL },
+    { "maxoutGrad", NULL, maxout_grad, NULL, NULL, NULL, napi_default, NULL },
+    { "signStep", NULL, sign_step, NULL, NULL, NULL, napi_default, NULL },
+    { "dropoutMask", NULL, dropout_mask, NULL, NULL, NULL, napi_default, NULL },
     { "setThreads", NULL, set_threads_js, NULL, NULL, NULL, napi_default, NULL },
     { "getThreads", NULL, get_threads_js, NULL, NULL, NULL, napi_default, NULL },
     { "config", NULL, config_js, NULL, NULL, NULL, napi_default, NULL },

@@ -10,6 +10,7 @@ import { checkBatch, checkEpsilon, checkLabels } from '../core/checks';
 import { Dataset } from '../data/dataset';
 import { attackOverDataset } from './overDataset';
 import { exactSign } from '../core/sign';
+import { nativeSignStep } from '../runtime/nativeBlas';
 
 export interface FgsmOptions {
   /** Attack toward this class (one per row, int32) instead of away from the true label. */
@@ -38,6 +39,8 @@ export function rawFgsm(
 ): tf.Tensor2D {
   return tf.tidy(() => {
     const g = rawInputGradient(clf, x, labels, false);
+    const native = nativeSignStep(x, g, direction * epsilon, clip); // the same floats in one pass
+    if (native) return native as tf.Tensor2D;
     // exactSign, not tf.sign: the wasm backend's sign is 0 for |g| < 1.19e-7 (see core/sign.ts).
     const adv = tf.add(x, tf.mul(exactSign(g), direction * epsilon));
     return (clip ? tf.clipByValue(adv, 0, 1) : adv) as tf.Tensor2D;

@@ -1,6 +1,6 @@
 /**
  * Attacks: FGSM (§4), BIM/PGD, noise controls, the fast input gradient, and the one dataset-wide wrapper they share.
- * May import: core, data, models.
+ * May import: core, runtime, data, models.
  */
 export * from './fgsm';
 export * from './inputGradient';

@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { childSeed } from '../core/random';
+import { nativeDropoutMask } from '../runtime/nativeBlas';
 
 export class SeededDropout extends tf.layers.Layer {
   static className = 'SeededDropout';
@@ -26,6 +27,8 @@ export class SeededDropout extends tf.layers.Layer {
     if (!kwargs?.training || this.rate === 0) return x;
     const seed = childSeed(this.seed, this.calls++);
     return tf.tidy(() => {
+      const mask = nativeDropoutMask(x.shape, seed, this.rate, 1 / (1 - this.rate)); // the same mask, one pass
+      if (mask) return tf.mul(x, mask);
       const keep = tf.cast(tf.greaterEqual(tf.randomUniform(x.shape, 0, 1, 'float32', seed), this.rate), 'float32');
       return tf.mul(x, tf.mul(keep, 1 / (1 - this.rate)));
     });

@@ -1,6 +1,6 @@
 /**
  * Models: the `Classifier` type, the paper's architectures and custom layers (maxout, RBF, seeded dropout), saving and loading.
- * May import: core, data.
+ * May import: core, runtime, data.
  */
 export * from './architectures';
 export * from './classifier';

@@ -6,6 +6,7 @@
  * @see notebooks/03-fgsm-on-a-network.ipynb
  */
 import * as tf from '@tensorflow/tfjs';
+import { nativeMaxout, nativeMaxoutGrad } from '../runtime/nativeBlas';
 
 /** max over groups of `pieces` consecutive columns: [b, units·pieces] → [b, units]. */
 export function maxoutOp(z: tf.Tensor2D, pieces: number): tf.Tensor2D {
@@ -16,14 +17,24 @@ export function maxoutOp(z: tf.Tensor2D, pieces: number): tf.Tensor2D {
   const units = width / pieces;
   // Outside a gradient tape (inference, evaluation) the winners' index is never used: skip it.
   const taping = (tf.engine().state as unknown as { gradientDepth: number }).gradientDepth > 0;
-  if (!taping) return tf.tidy(() => tf.max(tf.reshape(z, [-1, units, pieces]), 2) as tf.Tensor2D);
+  if (!taping) return nativeMaxout(z, pieces, false)?.[0] ?? tf.tidy(() => tf.max(tf.reshape(z, [-1, units, pieces]), 2) as tf.Tensor2D);
   const f = tf.customGrad(((x: tf.Tensor, save: tf.GradSaveFunc) => {
+    // With the native addon: max and winners in one pass, and the gradient as one scatter.
+    const native = nativeMaxout(x as tf.Tensor2D, pieces, true);
+    if (native) {
+      save([native[1]!]);
+      return {
+        value: native[0],
+        gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => nativeMaxoutGrad(dy as tf.Tensor2D, saved[0] as tf.Tensor2D, pieces)!,
+      };
+    }
     const x3 = tf.reshape(x, [-1, units, pieces]);
     const winner = tf.argMax(x3, 2);
     save([winner]);
     return {
       value: tf.max(x3, 2),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        if (pieces === 1) return tf.reshape(dy, [-1, width]); // every piece wins (oneHot needs depth >= 2)
         const mask = tf.oneHot(saved[0] as tf.Tensor2D, pieces); // [b, units, pieces]
         return tf.reshape(tf.mul(mask, tf.expandDims(dy, 2)), [-1, width]);
       },

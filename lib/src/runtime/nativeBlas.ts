@@ -8,6 +8,11 @@
  * nothing is copied. Results equal wasm's within float rounding (the BLAS sums in another order),
  * not bit for bit (lib/test/runtime/nativeBlas.test.ts runs both paths on the same inputs).
  *
+ * The addon also runs the elementwise passes that cost most on wasm's one thread once the products
+ * are native: maxout with its gradient, FGSM's sign step and dropout's mask (`nativeMaxout`,
+ * `nativeSignStep`, `nativeDropoutMask` below, called by models/ and attacks/). Those give the same
+ * floats as the tfjs ops they replace, bit for bit (lib/test/runtime/nativeOps.test.ts).
+ *
  * AELAB_NATIVE=0 keeps everything on wasm; AELAB_NATIVE=1 makes a missing addon an error (CI);
  * unset: native when the addon loads. AELAB_BLAS_THREADS=n sets the BLAS's threads (default 1:
  * measured on 2 cores, see README "Backends").
@@ -36,6 +41,21 @@ interface Addon {
   setThreads(n: number): void;
   getThreads(): number;
   config(): string;
+  // Elementwise passes (absent from an addon built before them: then they stay on wasm).
+  maxout?(heap: Float32Array, groups: number, pieces: number, zOff: number, outOff: number, argOff: number): void;
+  maxoutGrad?(heap: Float32Array, groups: number, pieces: number, dyOff: number, argOff: number, dxOff: number): void;
+  signStep?(heap: Float32Array, n: number, xOff: number, gOff: number, outOff: number, step: number, clip: number): void;
+  dropoutMask?(
+    heap: Float32Array,
+    n: number,
+    outOff: number,
+    c: number,
+    s0: number,
+    s1: number,
+    s2: number,
+    rate: number,
+    scale: number,
+  ): void;
 }
 
 /** What `loadNativeBlas` found: whether products run natively, on which BLAS, and if not, why. */
@@ -122,6 +142,7 @@ export function loadNativeBlas(backend: string): NativeBlasStatus {
   if (!loaded.addon) return off(loaded.reason ?? 'not built');
   addon = loaded.addon;
   addon.setThreads(blasThreadCount());
+  registerNativeOps(addon);
   return (status = { active: true, blas: blasName(addon.config()), threads: addon.getThreads(), reason: null });
 }
 
@@ -145,7 +166,7 @@ export function nativeProducts(): number {
   return products;
 }
 
-/** Runs `fn` with every product on wasm, for comparisons of the two paths; restores the route after. */
+/** Runs `fn` with every product and elementwise pass on wasm (tfjs's ops), for comparisons of the two paths; restores the route after. */
 export function withoutNativeBlas<T>(fn: () => T): T {
   const was = bypass;
   bypass = true;
@@ -254,4 +275,136 @@ export function nativeMatMul(args: {
   }
   products++;
   return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Elementwise passes, as kernels of the wasm backend (so tfjs tracks, tidies and disposes their
+// outputs like any other). Each wrapper returns null when the pass must stay on tfjs's ops:
+// native off or bypassed, an addon built before the pass existed, or another backend.
+
+const K = { maxout: 'AelabMaxout', maxoutGrad: 'AelabMaxoutGrad', signStep: 'AelabSignStep', dropoutMask: 'AelabDropoutMask' };
+let opsRegistered = false;
+let elementwise = 0;
+
+/** How many elementwise passes ran natively so far (tests check that the path was taken). */
+export function nativeElementwisePasses(): number {
+  return elementwise;
+}
+
+function opsReady(pass: keyof typeof K): boolean {
+  return !!addon && !bypass && opsRegistered && typeof addon[pass] === 'function' && tf.getBackend() === 'wasm';
+}
+
+/** Allocates the outputs, runs `fill` on their offsets; frees them if `fill` throws. */
+function withOutputs(
+  be: WasmBackend,
+  outs: { shape: number[]; dtype: 'float32' | 'int32' }[],
+  fill: (offsets: number[]) => void,
+): tf.TensorInfo[] {
+  const infos = outs.map(o => be.makeOutput(o.shape, o.dtype)); // allocate first: it may grow the heap
+  try {
+    const offs = infos.map(t => offsetOf(be, t));
+    if (offs.some(o => o < 0)) throw new Error('aelab-native: a wasm output is not 4-byte aligned');
+    fill(offs);
+  } catch (e) {
+    for (const t of infos) (be as unknown as { disposeData(id: object): void }).disposeData(t.dataId);
+    throw e;
+  }
+  elementwise++;
+  return infos;
+}
+
+function inputOffset(be: WasmBackend, t: tf.TensorInfo, what: string): number {
+  const o = offsetOf(be, t);
+  if (o < 0) throw new Error(`aelab-native: ${what} is not 4-byte aligned in the wasm heap`);
+  return o;
+}
+
+function registerNativeOps(a: Addon): void {
+  if (opsRegistered || typeof a.maxout !== 'function') return;
+  const size = (s: number[]) => s.reduce((p, q) => p * q, 1);
+  const reg = (kernelName: string, kernelFunc: tf.KernelFunc) => {
+    if (!tf.getKernel(kernelName, 'wasm')) tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc });
+  };
+  reg(K.maxout, ({ inputs, backend, attrs }) => {
+    const be = backend as unknown as WasmBackend,
+      x = inputs.x as tf.TensorInfo;
+    const { pieces, withArg } = attrs as unknown as { pieces: number; withArg: boolean };
+    const [rows, width] = x.shape;
+    const shape = [rows, width / pieces];
+    const outs: { shape: number[]; dtype: 'float32' | 'int32' }[] = [{ shape, dtype: 'float32' }];
+    if (withArg) outs.push({ shape, dtype: 'int32' });
+    const xOff = inputOffset(be, x, 'maxout input');
+    return withOutputs(be, outs, ([o, g]) => addon!.maxout!(heap(be), size(shape), pieces, xOff, o, withArg ? g : -1));
+  });
+  reg(K.maxoutGrad, ({ inputs, backend, attrs }) => {
+    const be = backend as unknown as WasmBackend,
+      dy = inputs.dy as tf.TensorInfo,
+      arg = inputs.arg as tf.TensorInfo;
+    const { pieces } = attrs as unknown as { pieces: number };
+    const [rows, units] = dy.shape;
+    const dyOff = inputOffset(be, dy, 'maxout gradient'),
+      argOff = inputOffset(be, arg, 'maxout winners');
+    return withOutputs(be, [{ shape: [rows, units * pieces], dtype: 'float32' }], ([o]) =>
+      addon!.maxoutGrad!(heap(be), rows * units, pieces, dyOff, argOff, o),
+    )[0];
+  });
+  reg(K.signStep, ({ inputs, backend, attrs }) => {
+    const be = backend as unknown as WasmBackend,
+      x = inputs.x as tf.TensorInfo,
+      g = inputs.g as tf.TensorInfo;
+    const { step, clip } = attrs as unknown as { step: number; clip: boolean };
+    const xOff = inputOffset(be, x, 'signStep x'),
+      gOff = inputOffset(be, g, 'signStep gradient');
+    return withOutputs(be, [{ shape: x.shape, dtype: 'float32' }], ([o]) =>
+      addon!.signStep!(heap(be), size(x.shape), xOff, gOff, o, step, clip ? 1 : 0),
+    )[0];
+  });
+  reg(K.dropoutMask, ({ backend, attrs }) => {
+    const be = backend as unknown as WasmBackend;
+    const { shape, state, rate, scale } = attrs as unknown as { shape: number[]; state: number[]; rate: number; scale: number };
+    return withOutputs(be, [{ shape, dtype: 'float32' }], ([o]) =>
+      addon!.dropoutMask!(heap(be), size(shape), o, state[0], state[1], state[2], state[3], rate, scale),
+    )[0];
+  });
+  opsRegistered = true;
+}
+
+/**
+ * Maxout's forward pass natively: [b, units·pieces] → the max of each group of `pieces` columns
+ * and, with `withArg`, the index (int32) of the first piece holding it; null on tfjs's route.
+ */
+export function nativeMaxout(z: tf.Tensor2D, pieces: number, withArg: boolean): [tf.Tensor2D, tf.Tensor2D | null] | null {
+  if (!opsReady('maxout') || z.dtype !== 'float32' || z.rank !== 2) return null;
+  const out = tf.engine().runKernel(K.maxout, { x: z }, { pieces, withArg } as unknown as tf.NamedAttrMap) as unknown as tf.Tensor2D[];
+  return [out[0], withArg ? out[1] : null];
+}
+
+/** Maxout's gradient natively: dy [b, units] to the winning pieces of `arg`, 0 elsewhere; null on tfjs's route. */
+export function nativeMaxoutGrad(dy: tf.Tensor2D, arg: tf.Tensor2D, pieces: number): tf.Tensor2D | null {
+  if (!opsReady('maxoutGrad') || dy.dtype !== 'float32' || arg.dtype !== 'int32') return null;
+  return tf.engine().runKernel(K.maxoutGrad, { dy, arg }, { pieces } as unknown as tf.NamedAttrMap) as tf.Tensor2D;
+}
+
+/** x + step·exactSign(g), clipped to [0, 1] if `clip`, in one pass; null on tfjs's route. */
+export function nativeSignStep(x: tf.Tensor, g: tf.Tensor, step: number, clip: boolean): tf.Tensor | null {
+  if (!opsReady('signStep') || x.dtype !== 'float32' || g.dtype !== 'float32' || !tf.util.arraysEqual(x.shape, g.shape)) return null;
+  return tf.engine().runKernel(K.signStep, { x, g }, { step, clip } as unknown as tf.NamedAttrMap) as tf.Tensor;
+}
+
+/**
+ * Dropout's scaled keep-mask, (tf.randomUniform(shape, 0, 1, 'float32', seed) >= rate) · scale,
+ * in one native pass over the same random stream (seedrandom's Alea, seeded as tfjs seeds it);
+ * null on tfjs's route.
+ */
+export function nativeDropoutMask(shape: number[], seed: number, rate: number, scale: number): tf.Tensor | null {
+  if (!opsReady('dropoutMask')) return null;
+  const alea = require('seedrandom').alea as (
+    seed: string,
+    opts: { state: true },
+  ) => { state(): { c: number; s0: number; s1: number; s2: number } };
+  const s = alea(seed.toString(), { state: true }).state();
+  return tf
+    .engine()
+    .runKernel(K.dropoutMask, {}, { shape, state: [s.c, s.s0, s.s1, s.s2], rate, scale } as unknown as tf.NamedAttrMap) as tf.Tensor;
 }
