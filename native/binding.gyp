@@ -2,7 +2,8 @@
   "targets": [{
     "target_name": "aelab_blas",
     "sources": ["src/blas.c"],
-    "cflags": ["-O2", "-std=c99"],
+    "cflags": ["-O2", "-std=c99", "-D_POSIX_C_SOURCE=200809L", "-pthread"],
+    "ldflags": ["-pthread"],
     "conditions": [
       ["OS=='mac'", {
         "libraries": ["-framework Accelerate"],

@@ -19,6 +19,8 @@ export interface SetupInfo {
   threads: number | null;
   /** The native BLAS doing wasm's matrix products ('OpenBLAS 0.3.21'; see runtime/nativeBlas.ts), or null. */
   blas: string | null;
+  /** The native BLAS's own threads (see runtime/nativeBlas.ts's blasThreadCount), or null. */
+  blasThreads: number | null;
   seed: number;
   tfjs: string;
   tslab: string | null;
@@ -41,6 +43,7 @@ export async function setup(opts: { seed?: number; quiet?: boolean } = {}): Prom
     seed,
     threads: wasmThreadsInUse(),
     blas: nativeBlas().blas,
+    blasThreads: nativeBlas().blas ? nativeBlas().threads : null,
     tfjs: tf.version.tfjs,
     tslab: packageVersion('tslab'),
     node: process.versions.node,
@@ -48,7 +51,8 @@ export async function setup(opts: { seed?: number; quiet?: boolean } = {}): Prom
     date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
   };
   const threads = info.threads !== null && info.threads > 1 ? ` (${info.threads} threads)` : '';
-  const blas = info.blas ? ` + native BLAS (${info.blas})` : '';
+  const blasThreads = info.blasThreads !== null && info.blasThreads > 1 ? `, ${info.blasThreads} threads` : '';
+  const blas = info.blas ? ` + native BLAS (${info.blas}${blasThreads})` : '';
   const line = `aelab ${info.lib} · backend ${backend}${threads}${blas} · tfjs ${info.tfjs} · tslab ${info.tslab ?? 'n/a'} · node ${info.node} · seed ${seed} · ${info.date}`;
   current = { ...info, line };
   if (!opts.quiet) console.log(line);

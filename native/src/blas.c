@@ -11,11 +11,11 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <pthread.h>
 
 #ifdef __APPLE__
 #include <Accelerate/Accelerate.h>
-static void set_threads(int n) { (void)n; }   /* Accelerate sizes its own pool */
-static int get_threads(void) { return 0; }
+static void blas_single_thread(void) {}   /* Accelerate sizes its own pool */
 static const char *blas_name(void) { return "Accelerate"; }
 #else
 #include <cblas.h>
@@ -23,10 +23,146 @@ static const char *blas_name(void) { return "Accelerate"; }
 extern void openblas_set_num_threads(int num_threads);
 extern int openblas_get_num_threads(void);
 extern char *openblas_get_config(void);
-static void set_threads(int n) { openblas_set_num_threads(n); }
-static int get_threads(void) { return openblas_get_num_threads(); }
+static void blas_single_thread(void) { openblas_set_num_threads(1); }
 static const char *blas_name(void) { return openblas_get_config(); }
 #endif
+
+/*
+ * Threads. The BLAS's own threads change the results: OpenBLAS 0.3.21 with 2 threads summed 73 % of
+ * a 128×784·784×1200 product's outputs in another order than with 1. So the BLAS always runs on one
+ * thread, and a product is cut into column blocks by its shape alone (`chunks_for`), each block one
+ * single-threaded BLAS call; our own threads share out the blocks. Every output is then computed by
+ * the same call whatever the thread count: the same floats with 1 thread or 4
+ * (lib/test/runtime/nativeBlas.test.ts), and the thread count only sets the speed.
+ */
+#define MAX_THREADS 4
+#define MAX_CHUNKS 4
+
+typedef struct {
+  int transA, transB, m, n, k, lda, ldb, ldc, relu;
+  const float *A, *B, *bias;
+  float *C;
+} chunk_t;
+
+static int n_threads = 1;          /* ours, set by setThreads; the BLAS stays at 1 */
+static int started = 0;            /* worker threads started so far (each waits for work) */
+static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t work_cv = PTHREAD_COND_INITIALIZER, done_cv = PTHREAD_COND_INITIALIZER;
+static chunk_t jobs[MAX_CHUNKS];
+static int pending = 0;
+static int next_job = 0; /* the next block to claim: threads take blocks as they come free */
+/* One word per product handed out, read atomically: its number << 8 | threads << 4 | blocks. A worker
+ * that sits a product out may read the word late, when the next one is posted: it then sees the next
+ * whole, never the next's blocks with the last's count. */
+static unsigned long generation = 0;
+static pthread_mutex_t gemm_mu = PTHREAD_MUTEX_INITIALIZER; /* one product at a time uses jobs[] (Node workers may share the addon) */
+
+/* Column blocks for an output N columns wide: at least 64 columns each, at most MAX_CHUNKS. */
+static int chunks_for(int n) {
+  int c = n / 64;
+  return c < 1 ? 1 : (c > MAX_CHUNKS ? MAX_CHUNKS : c);
+}
+
+/* Start of block i of c over n columns, at a multiple of 16 (one AVX-512 register of floats). */
+static int chunk_start(int i, int c, int n) {
+  if (i >= c) return n;
+  int64_t at = ((int64_t)i * n / c + 15) / 16 * 16;
+  return at > n ? n : (int)at;
+}
+
+static void run_chunk(const chunk_t *j) {
+  if (j->n <= 0) return;
+  float beta = 0.0f;
+  if (j->bias) {
+    for (int i = 0; i < j->m; i++) memcpy(j->C + (int64_t)i * j->ldc, j->bias, sizeof(float) * (size_t)j->n);
+    beta = 1.0f;
+  }
+  if (j->k == 0) {
+    if (!j->bias) for (int i = 0; i < j->m; i++) memset(j->C + (int64_t)i * j->ldc, 0, sizeof(float) * (size_t)j->n);
+  } else {
+    cblas_sgemm(CblasRowMajor, j->transA ? CblasTrans : CblasNoTrans, j->transB ? CblasTrans : CblasNoTrans, j->m, j->n, j->k,
+                1.0f, j->A, j->lda, j->B, j->ldb, beta, j->C, j->ldc);
+  }
+  if (j->relu)
+    for (int i = 0; i < j->m; i++) {
+      float *row = j->C + (int64_t)i * j->ldc;
+      for (int q = 0; q < j->n; q++) if (row[q] < 0.0f) row[q] = 0.0f;   /* NaN stays NaN */
+    }
+}
+
+static int sleepers = 0; /* workers waiting on work_cv (under mu) */
+
+/*
+ * Workers sleep on a condition variable between products: waking one costs up to ~0.4 ms here, but
+ * spinning instead (tried for 0.1, 1 and 5 ms) took the second core from V8's own threads (GC, JIT)
+ * and made training slower, not faster (2026-12-02: a 6,000-image maxout epoch 0.74–0.76 s sleeping,
+ * 0.79–0.96 s spinning 0.1 ms; 1 thread 0.81–0.87 s).
+ */
+static void *worker(void *arg) {
+  const int self = (int)(intptr_t)arg;
+  unsigned long seen = 0;
+  for (;;) {
+    pthread_mutex_lock(&mu);
+    sleepers++;
+    while (__atomic_load_n(&generation, __ATOMIC_ACQUIRE) == seen) pthread_cond_wait(&work_cv, &mu);
+    sleepers--;
+    seen = __atomic_load_n(&generation, __ATOMIC_ACQUIRE);
+    pthread_mutex_unlock(&mu);
+    const int count = (int)(seen & 15), threads = (int)((seen >> 4) & 15);
+    if (self >= threads) continue; /* this product uses fewer threads (and does not wait for this one) */
+    for (int i; (i = __atomic_fetch_add(&next_job, 1, __ATOMIC_ACQ_REL)) < count;) run_chunk(&jobs[i]);
+    if (__atomic_sub_fetch(&pending, 1, __ATOMIC_ACQ_REL) == 0) {
+      pthread_mutex_lock(&mu);
+      pthread_cond_signal(&done_cv);
+      pthread_mutex_unlock(&mu);
+    }
+  }
+  return NULL;
+}
+
+/* Runs jobs[0 .. count) on up to n_threads threads, this one included: products below ~1 M
+ * multiply-adds on this thread alone (a hand-over costs more than it saves). Either way every block
+ * is the same BLAS call, so the floats are the same. */
+static void run_jobs(int count, int64_t macs) {
+  int threads = n_threads < count ? n_threads : count;
+  if (macs < (1 << 20)) threads = 1;
+  if (threads <= 1) {
+    for (int i = 0; i < count; i++) run_chunk(&jobs[i]);
+    return;
+  }
+  pthread_mutex_lock(&mu);
+  __atomic_store_n(&pending, threads - 1, __ATOMIC_RELAXED);
+  __atomic_store_n(&next_job, 0, __ATOMIC_RELAXED);
+  const unsigned long next = ((generation >> 8) + 1) << 8 | (unsigned long)threads << 4 | (unsigned long)count;
+  __atomic_store_n(&generation, next, __ATOMIC_RELEASE);
+  if (sleepers > 0) pthread_cond_broadcast(&work_cv);
+  pthread_mutex_unlock(&mu);
+  /* Blocks go to whichever thread is free: one the OS gives less time takes fewer. */
+  for (int i; (i = __atomic_fetch_add(&next_job, 1, __ATOMIC_ACQ_REL)) < count;) run_chunk(&jobs[i]);
+  pthread_mutex_lock(&mu);
+  while (__atomic_load_n(&pending, __ATOMIC_ACQUIRE) > 0) pthread_cond_wait(&done_cv, &mu);
+  pthread_mutex_unlock(&mu);
+}
+
+/* Sets our thread count (1 to MAX_THREADS), starting workers as needed; 0 if one cannot start. */
+static int set_threads(int n) {
+  if (n > MAX_THREADS) n = MAX_THREADS;
+  blas_single_thread();
+  while (started < n - 1) {
+    pthread_t t;
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    const int rc = pthread_create(&t, &attr, worker, (void *)(intptr_t)(started + 1));
+    pthread_attr_destroy(&attr);
+    if (rc != 0) break;
+    started++;
+  }
+  n_threads = started + 1 < n ? started + 1 : n;
+  return n_threads == n;
+}
+
+static int get_threads(void) { return n_threads; }
 
 #define CHECK(call) do { if ((call) != napi_ok) { napi_throw_error(env, NULL, "aelab-native: N-API call failed: " #call); return NULL; } } while (0)
 
@@ -76,23 +212,20 @@ static napi_value gemm(napi_env env, napi_callback_info info) {
     return NULL;
   }
   float *heap = (float *)data;
-  const int m = (int)M, n = (int)N, k = (int)K;
+  const int m = (int)M, n = (int)N, k = (int)K, chunks = chunks_for(n);
+  pthread_mutex_lock(&gemm_mu);
   for (int64_t b = 0; b < batch; b++) {
+    const float *A = heap + aOff + b * sA, *B = heap + bOff + b * sB;
     float *C = heap + cOff + b * sC;
-    float beta = 0.0f;
-    if (biasOff >= 0) {
-      for (int i = 0; i < m; i++) memcpy(C + (int64_t)i * n, heap + biasOff, sizeof(float) * (size_t)n);
-      beta = 1.0f;
+    for (int c = 0; c < chunks; c++) {
+      const int c0 = chunk_start(c, chunks, n), c1 = chunk_start(c + 1, chunks, n);
+      /* Columns c0..c1 of op(B): with transB, rows c0..c1 of B as stored. */
+      jobs[c] = (chunk_t){ transA, transB, m, c1 - c0, k, transA ? m : k, transB ? k : n, n, relu,
+                           A, transB ? B + (int64_t)c0 * k : B + c0, biasOff >= 0 ? heap + biasOff + c0 : NULL, C + c0 };
     }
-    if (k == 0) {
-      if (biasOff < 0) memset(C, 0, sizeof(float) * (size_t)(M * N));
-    } else {
-      cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
-                  m, n, k, 1.0f, heap + aOff + b * sA, transA ? m : k, heap + bOff + b * sB, transB ? k : n,
-                  beta, C, n);
-    }
-    if (relu) for (int64_t i = 0; i < M * N; i++) if (C[i] < 0.0f) C[i] = 0.0f;   /* NaN stays NaN */
+    run_jobs(chunks, (int64_t)m * n * k);
   }
+  pthread_mutex_unlock(&gemm_mu);
   return NULL;
 }
 
@@ -251,7 +384,10 @@ static napi_value set_threads_js(napi_env env, napi_callback_info info) {
     napi_throw_range_error(env, NULL, "aelab-native: setThreads expects an integer >= 1");
     return NULL;
   }
-  set_threads(n);
+  if (!set_threads(n)) {
+    napi_throw_error(env, NULL, "aelab-native: setThreads could not start a thread (pthread_create failed)");
+    return NULL;
+  }
   return NULL;
 }
 

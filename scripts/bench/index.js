@@ -10,7 +10,7 @@
  *   - sweep: a 20-point ε sweep on the maxout network;
  *   - notebooks: each notebook executed with default settings, its time and its kernel's peak
  *     resident memory;
- *   - blasThreads: the native path with 1 and 2 BLAS threads (runtime/nativeBlas.ts's default);
+ *   - blasThreads: the native path with 1 and 2 BLAS threads (and what runtime/nativeBlas.ts's blasThreadCount chose);
  *   - peer: the same work on both of our paths (native BLAS and wasm alone), in PyTorch on CPU
  *     (scripts/bench/peer/peer_torch.py; Debian's torch and pip's, each with all cores and 1 thread)
  *     and in plain tfjs-wasm (scripts/bench/peer/tfjs_raw.js), run in turn in this run, and the ratios
@@ -387,7 +387,7 @@ function blasThreads(ae, M, images, test, rounds, say) {
     images,
     fgsmImages: test.n,
     rounds,
-    default: ae.DEFAULT_BLAS_THREADS,
+    default: was, // what blasThreadCount chose at startup (one per idle core, or AELAB_BLAS_THREADS)
     wasmThreads: ae.wasmThreadsInUse(),
     rows: rows.map(r => ({
       threads: r.threads,

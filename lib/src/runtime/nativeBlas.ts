@@ -14,11 +14,13 @@
  * floats as the tfjs ops they replace, bit for bit (lib/test/runtime/nativeOps.test.ts).
  *
  * AELAB_NATIVE=0 keeps everything on wasm; AELAB_NATIVE=1 makes a missing addon an error (CI);
- * unset: native when the addon loads. AELAB_BLAS_THREADS=n sets the BLAS's threads (default 1:
- * measured on 2 cores, see README "Backends").
+ * unset: native when the addon loads. AELAB_BLAS_THREADS=n sets the BLAS's threads (default: one per
+ * idle core, see `blasThreadCount` and README "Backends").
  * @see notebooks/00-getting-started.ipynb
  */
 import * as tf from '@tensorflow/tfjs';
+import * as os from 'os';
+import { idleCores, threadsForIdleCores } from './wasmThreads';
 
 interface Addon {
   gemm(
@@ -69,13 +71,6 @@ export interface NativeBlasStatus {
   reason: string | null;
 }
 
-/**
- * Default BLAS threads. On 2 idle cores with the wasm pool at 1 thread (2026-12-02, 7 alternating
- * runs of a 3,000-image maxout epoch and FGSM on 2,000 images), 2 threads took 0.98× the wall time
- * of 1 for 1.48× its CPU time: not worth a core another process may want.
- */
-export const DEFAULT_BLAS_THREADS = 1;
-
 let addon: Addon | null = null;
 let status: NativeBlasStatus = { active: false, blas: null, threads: null, reason: 'not loaded (initBackend loads it on wasm)' };
 let bypass = false;
@@ -96,13 +91,25 @@ export function nativeBlasMode(): 'off' | 'auto' | 'on' {
   throw new Error(`AELAB_NATIVE='${v}': use 0 (wasm only), 1 (native BLAS required) or leave it unset (native when built).`);
 }
 
-/** AELAB_BLAS_THREADS if set (1 to 64), else DEFAULT_BLAS_THREADS. */
+/** The most threads the addon's products use (native/src/blas.c's MAX_THREADS). */
+export const MAX_BLAS_THREADS = 4;
+
+/**
+ * AELAB_BLAS_THREADS if set (1 to 4); else one thread per core idle now (1 to 4, as the wasm pool
+ * counts them: `idleCores`). The thread count changes only the speed: the addon runs the BLAS on
+ * one thread and cuts each product into column blocks by its shape alone, which its own threads
+ * share out, so every output comes from the same BLAS call however many threads there are
+ * (nativeBlas.test.ts). The wasm pool keeps 1 thread beside them. On 2 idle cores of an AMD EPYC
+ * (2026-12-02, 3 alternating whole-process runs), 2 threads against 1: a 6,000-image maxout epoch
+ * 0.74–0.76 s against 0.81–0.87 s, FGSM over 10k 0.82–0.85 s against 1.29–1.40 s, for the same CPU
+ * time. Idle cores, not cores: a product waits for its slowest thread.
+ */
 export function blasThreadCount(): number {
   const env = process.env.AELAB_BLAS_THREADS;
-  if (env === undefined || env === '') return DEFAULT_BLAS_THREADS;
+  if (env === undefined || env === '') return Math.min(os.cpus().length || 1, threadsForIdleCores(idleCores()));
   const n = Number(env);
-  if (!Number.isInteger(n) || n < 1 || n > 64)
-    throw new Error(`AELAB_BLAS_THREADS='${env}': expected an integer from 1 to 64 (or unset: ${DEFAULT_BLAS_THREADS}).`);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_BLAS_THREADS)
+    throw new Error(`AELAB_BLAS_THREADS='${env}': expected an integer from 1 to ${MAX_BLAS_THREADS} (or unset: one per idle core).`);
   return n;
 }
 
@@ -134,6 +141,8 @@ export function loadNativeBlas(backend: string): NativeBlasStatus {
   if (backend !== 'wasm')
     return (status = { active: false, blas: null, threads: null, reason: `backend ${backend} (the native BLAS serves the wasm backend)` });
   let loaded: { addon: Addon | null; reason: string | null };
+  // macOS: Accelerate would thread each of the addon's blocks again (it reads this when it loads).
+  if (process.platform === 'darwin') process.env.VECLIB_MAXIMUM_THREADS ??= '1';
   try {
     loaded = require('aelab-native');
   } catch (e) {
@@ -151,10 +160,11 @@ export function nativeBlas(): NativeBlasStatus {
   return { ...status };
 }
 
-/** Sets the BLAS's threads (for the bench's 1-vs-2 comparison); returns the previous count. */
+/** Sets the addon's threads (for the bench's 1-vs-2 comparison; results do not change); returns the previous count. */
 export function setBlasThreads(n: number): number {
   if (!addon) throw new Error('setBlasThreads: the native BLAS is not active (see nativeBlas().reason).');
-  if (!Number.isInteger(n) || n < 1) throw new Error(`setBlasThreads(${n}): expected an integer >= 1.`);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_BLAS_THREADS)
+    throw new Error(`setBlasThreads(${n}): expected an integer from 1 to ${MAX_BLAS_THREADS}.`);
   const was = addon.getThreads();
   addon.setThreads(n);
   status.threads = addon.getThreads();

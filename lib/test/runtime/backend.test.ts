@@ -157,7 +157,9 @@ test('setup prints exactly one line with backend, versions and seed', async () =
     assert.equal(nativeBlasBuilt(), blas.active, 'nativeBlasBuilt() foretells whether the native BLAS loads');
     if (blas.active) assert.equal(info!.threads, 1, 'with the native BLAS the wasm pool keeps one thread');
   }
-  const native = info!.blas ? ` \\+ native BLAS \\(${info!.blas.replace(/\./g, '\\.')}\\)` : '';
+  assert.equal(info!.blasThreads, blas.active ? blas.threads : null, 'blasThreads: the BLAS threads, or null');
+  const blasThreads = info!.blasThreads !== null && info!.blasThreads > 1 ? `, ${info!.blasThreads} threads` : '';
+  const native = info!.blas ? ` \\+ native BLAS \\(${info!.blas.replace(/\./g, '\\.')}${blasThreads}\\)` : '';
   assert.match(
     line,
     new RegExp(

@@ -77,8 +77,13 @@ test('AELAB_NATIVE and AELAB_BLAS_THREADS: values parsed, bad ones named with th
     assert.throws(() => nativeBlasMode(), /AELAB_NATIVE='yes': use 0 \(wasm only\), 1/);
     process.env.AELAB_BLAS_THREADS = '3';
     assert.equal(blasThreadCount(), 3);
+    delete process.env.AELAB_BLAS_THREADS; // one per idle core: at least 1, at most 4 and the cores there are
+    const idle = blasThreadCount();
+    assert.ok(Number.isInteger(idle) && idle >= 1 && idle <= Math.min(4, require('os').cpus().length), `${idle} BLAS threads`);
     process.env.AELAB_BLAS_THREADS = '0';
-    assert.throws(() => blasThreadCount(), /AELAB_BLAS_THREADS='0': expected an integer from 1 to 64/);
+    assert.throws(() => blasThreadCount(), /AELAB_BLAS_THREADS='0': expected an integer from 1 to 4/);
+    process.env.AELAB_BLAS_THREADS = '5';
+    assert.throws(() => blasThreadCount(), /AELAB_BLAS_THREADS='5': expected an integer from 1 to 4/);
   } finally {
     if (keep.n === undefined) delete process.env.AELAB_NATIVE;
     else process.env.AELAB_NATIVE = keep.n;
@@ -284,25 +289,47 @@ test('fused Dense inference (bias, relu) is native; other activations stay on wa
   tf.dispose([x, w, bias]);
 });
 
-test('BLAS threads: 1 and 2 give the same products; the addon refuses operands outside the heap', t => {
+test('BLAS threads: 1 to 4 give the same products bit for bit; the addon refuses operands outside the heap', t => {
   const why = unavailable();
   if (why) {
     t.skip(why);
     return;
   }
-  const a = rand([200, 300], 8) as tf.Tensor2D,
-    b = rand([300, 150], 9) as tf.Tensor2D;
-  const was = setBlasThreads(2);
-  const two = tf.matMul(a, b);
-  setBlasThreads(1);
-  const one = tf.matMul(a, b);
+  const was = setBlasThreads(1);
+  // Training's and FGSM's shapes, odd ones, one below the size that is handed to other threads.
+  for (const [M, K, N, ta, tb] of [
+    [128, 784, 1200, false, false],
+    [784, 128, 1200, true, false],
+    [128, 1200, 240, false, true],
+    [1000, 784, 1200, false, false],
+    [37, 513, 77, true, true],
+    [200, 300, 150, false, false],
+    [8, 16, 100, false, false],
+  ] as const) {
+    const a = rand(ta ? [K, M] : [M, K], M + K),
+      b = rand(tb ? [N, K] : [K, N], N + K);
+    setBlasThreads(1);
+    const one = tf.tidy(() => tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D, ta, tb).dataSync());
+    for (const threads of [2, 3, 4]) {
+      setBlasThreads(threads);
+      assert.equal(nativeBlas().threads, threads);
+      const p0 = nativeProducts();
+      const many = tf.tidy(() => tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D, ta, tb).dataSync());
+      assert.equal(nativeProducts() - p0, 1, 'the product ran natively');
+      assert.deepEqual(
+        new Uint32Array(Float32Array.from(many).buffer),
+        new Uint32Array(Float32Array.from(one).buffer),
+        `${M}×${K}·${K}×${N}: ${threads} threads vs 1`,
+      );
+    }
+    tf.dispose([a, b]);
+  }
   setBlasThreads(was);
-  assertClose(two.dataSync(), one.dataSync(), '2 vs 1 BLAS threads');
   const addon = require('aelab-native').addon;
   const heap = new Float32Array(16);
   assert.throws(() => addon.gemm(heap, 1, 4, 4, 4, 0, 0, 0, 0, 4, 0, 0, 0, -1, 0), /operand lies outside the heap/);
   assert.throws(() => addon.gemm([1, 2], 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, -1, 0), /must be a Float32Array/);
-  tf.dispose([a, b, one, two]);
+  assert.throws(() => setBlasThreads(5), /setBlasThreads\(5\): expected an integer from 1 to 4/);
 });
 
 test('wasm heap blocks are freed: native products hold no more backend data than wasm ones', t => {
