@@ -364,6 +364,24 @@ static napi_value dropout_mask(napi_env env, napi_callback_info info) {
   double c = st[0], s0 = st[1], s1 = st[2], s2 = st[3];
   const float rate = (float)st[4], scale = (float)st[5];
   float *out = heap + outOff;
+  const double two32 = 4294967296.0;
+  /* Alea started by Mash holds multiples of 2^-32 and an integer carry below 2^21: then every t is
+   * exact in double ((a·m + c) / 2^32 with a·m + c < 2^53), and the stream is a multiply-with-carry
+   * in 64-bit integers, the same numbers without the double rounding chain (~4x faster). */
+  const double m0d = s0 * two32, m1d = s1 * two32, m2d = s2 * two32;
+  if (c >= 0 && c < 2097152.0 && c == (double)(int64_t)c && m0d >= 0 && m0d < two32 && m0d == (double)(uint64_t)m0d &&
+      m1d >= 0 && m1d < two32 && m1d == (double)(uint64_t)m1d && m2d >= 0 && m2d < two32 && m2d == (double)(uint64_t)m2d) {
+    uint64_t m0 = (uint64_t)m0d, m1 = (uint64_t)m1d, m2 = (uint64_t)m2d, cc = (uint64_t)c;
+    for (int64_t i = 0; i < n; i++) {
+      const uint64_t x = 2091639ULL * m0 + cc;
+      cc = x >> 32;
+      m0 = m1;
+      m1 = m2;
+      m2 = x & 0xffffffffULL;
+      out[i] = (float)((double)m2 * 2.3283064365386963e-10) >= rate ? scale : 0.0f;
+    }
+    return NULL;
+  }
   for (int64_t i = 0; i < n; i++) {
     const double t = 2091639.0 * s0 + c * 2.3283064365386963e-10; /* 2^-32 */
     s0 = s1;

@@ -203,6 +203,29 @@ test('the elementwise passes hold no more backend data than the tfjs ops; the ad
   assert.throws(() => addon.signStep(heap, 8, 0, 8, 12, 0.1, 1), /signStep: .*outside the heap/);
   assert.throws(() => addon.dropoutMask(heap, 17, 0, 1, 0.1, 0.2, 0.3, 0.5, 2), /dropoutMask: .*outside the heap/);
   assert.throws(() => addon.signStep([1, 2], 1, 0, 0, 0, 0.1, 1), /must be a Float32Array/);
+  // dropoutMask's two routes (64-bit multiply-with-carry for Mash's states, doubles otherwise)
+  // against seedrandom's Alea written out here.
+  const alea = (st: number[], n: number, rate: number, scale: number) => {
+    let [c, s0, s1, s2] = st;
+    const out = new Float32Array(n);
+    for (let i = 0; i < n; i++) {
+      const t = 2091639 * s0 + c * 2.3283064365386963e-10;
+      s0 = s1;
+      s1 = s2;
+      s2 = t - (c = t | 0);
+      out[i] = Math.fround(s2) >= Math.fround(rate) ? Math.fround(scale) : 0;
+    }
+    return out;
+  };
+  for (const st of [
+    [1, 0.1, 0.2, 0.3], // not multiples of 2^-32: the double route
+    [1, 123456789 / 2 ** 32, 987654321 / 2 ** 32, 42 / 2 ** 32], // Mash-like: the integer route
+    [2091638, (2 ** 32 - 1) / 2 ** 32, 0, 0.5], // the largest carry and state
+  ]) {
+    const big = new Float32Array(4096);
+    addon.dropoutMask(big, 4096, 0, ...st, 0.5, 2);
+    assert.deepEqual(Array.from(big), Array.from(alea(st, 4096, 0.5, 2)), `dropoutMask from state ${st}`);
+  }
   assert.throws(() => addon.maxout(heap, 1, 1, 0), /wrong number of arguments/);
   assert.deepEqual(Array.from(heap), new Array(16).fill(0), 'a refused call writes nothing');
 });
