@@ -4,7 +4,7 @@
  * SharedArrayBuffer with wasm threads): operands are read and the product written in place,
  * addressed by float offsets into that heap, so nothing is copied. See lib/src/runtime/nativeBlas.ts.
  * Beside the products, the few elementwise passes that cost most on wasm's one thread (maxout and its
- * gradient, FGSM's sign step, dropout's mask: see `npm run bench`), as plain loops that give the
+ * gradient, FGSM's sign step, dropout's mask, bias gradients' column sums: see `npm run bench`), as plain loops that give the
  * same floats as the tfjs ops they replace, bit for bit (lib/test/runtime/nativeOps.test.ts).
  */
 #include <node_api.h>
@@ -393,6 +393,32 @@ static napi_value dropout_mask(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/*
+ * columnSum(heap, rows, cols, xOff, outOff): out[j] = x[0][j] + x[1][j] + ... in that order, from 0:
+ * tfjs-wasm's Sum over the leading axis (it transposes, then adds each row of the transpose left to
+ * right), without the transpose. The bias gradients of every Dense layer.
+ */
+static napi_value column_sum(napi_env env, napi_callback_info info) {
+  napi_value argv[5];
+  float *heap;
+  size_t len;
+  if (!read_args(env, info, 5, argv, &heap, &len)) return NULL;
+  int ok = 1;
+  const int64_t rows = arg_i64(env, argv[1], &ok), cols = arg_i64(env, argv[2], &ok), xOff = arg_i64(env, argv[3], &ok),
+                outOff = arg_i64(env, argv[4], &ok);
+  if (!ok) return range_error(env, "aelab-native: columnSum's arguments 2-5 must be integers");
+  if (rows < 0 || cols < 0 || !inside(xOff, rows * cols, len) || !inside(outOff, cols, len))
+    return range_error(env, "aelab-native: columnSum: a size is negative or an operand lies outside the heap");
+  const float *x = heap + xOff;
+  float *out = heap + outOff;
+  for (int64_t j = 0; j < cols; j++) out[j] = 0.0f;
+  for (int64_t i = 0; i < rows; i++) {
+    const float *row = x + i * cols;
+    for (int64_t j = 0; j < cols; j++) out[j] += row[j];
+  }
+  return NULL;
+}
+
 static napi_value set_threads_js(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
@@ -431,6 +457,7 @@ static napi_value init(napi_env env, napi_value exports) {
     { "maxoutGrad", NULL, maxout_grad, NULL, NULL, NULL, napi_default, NULL },
     { "signStep", NULL, sign_step, NULL, NULL, NULL, napi_default, NULL },
     { "dropoutMask", NULL, dropout_mask, NULL, NULL, NULL, napi_default, NULL },
+    { "columnSum", NULL, column_sum, NULL, NULL, NULL, napi_default, NULL },
     { "setThreads", NULL, set_threads_js, NULL, NULL, NULL, napi_default, NULL },
     { "getThreads", NULL, get_threads_js, NULL, NULL, NULL, napi_default, NULL },
     { "config", NULL, config_js, NULL, NULL, NULL, napi_default, NULL },

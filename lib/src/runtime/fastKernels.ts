@@ -24,15 +24,18 @@
  *    (lib/test/runtime/fastKernels.test.ts).
  * 4. wasm with the native addon built (nativeBlas.ts): every product, forward, gradient or
  *    batched, goes to the system BLAS in place in the wasm heap instead (transpose flags included,
- *    so 1 and 3 are not needed there); AELAB_NATIVE=0 keeps 1-3 on wasm.
+ *    so 1 and 3 are not needed there), and so does Sum over axis 0 (bias gradients, without wasm's
+ *    transpose); AELAB_NATIVE=0 keeps 1-3 on wasm.
+ * 5. wasm: Identity (what tfjs calls to save a tensor for a gradient) shares memory instead of
+ *    copying (see `installSharedIdentity`).
  * @see notebooks/03-fgsm-on-a-network.ipynb
  */
 import * as tf from '@tensorflow/tfjs';
-import { loadNativeBlas, nativeMatMul } from './nativeBlas';
+import { loadNativeBlas, nativeLeadingSum, nativeMatMul } from './nativeBlas';
 
 let installed = false;
 let lazyInstalled = false;
-const bypass = { transpose: false, lazy: false, swap: false };
+const bypass = { transpose: false, lazy: false, swap: false, identity: false };
 /** How often each right operand (by dataId) was multiplied by: from the third time, pack it. */
 const usesAsB = new WeakMap<object, number>();
 const SWAPPED_USES = 2; // an adversarial training step multiplies by each new W twice
@@ -45,14 +48,15 @@ export function swappedProducts(): number {
 
 /**
  * Runs `fn` with tfjs's own route instead of speed-up 1 (`'transpose'`, which includes 3), 2
- * (`'lazy'`), 3 alone (`'swap'`) or all of them (default), for measuring what they save
+ * (`'lazy'`), 3 alone (`'swap'`), 5 (`'identity'`) or all of them (default), for measuring what they save
  * (`npm run bench`) and for tests; the speed-ups are back in place when it returns.
  */
-export function withoutFastKernels<T>(fn: () => T, which: 'all' | 'transpose' | 'lazy' | 'swap' = 'all'): T {
+export function withoutFastKernels<T>(fn: () => T, which: 'all' | 'transpose' | 'lazy' | 'swap' | 'identity' = 'all'): T {
   const was = { ...bypass };
   if (which === 'all' || which === 'transpose') bypass.transpose = true;
   if (which === 'all' || which === 'lazy') bypass.lazy = true;
   if (which === 'swap') bypass.swap = true;
+  if (which === 'all' || which === 'identity') bypass.identity = true;
   try {
     return fn();
   } finally {
@@ -62,7 +66,11 @@ export function withoutFastKernels<T>(fn: () => T, which: 'all' | 'transpose' | 
 
 export function installFastKernels(backend: string): void {
   installLazyDenseGradients();
-  if (loadNativeBlas(backend).active) installNativeFusedMatMul();
+  if (loadNativeBlas(backend).active) {
+    installNativeFusedMatMul();
+    installNativeLeadingSum();
+  }
+  if (backend === 'wasm') installSharedIdentity();
   if (backend !== 'wasm' || installed) return;
   const original = tf.getKernel('BatchMatMul', 'wasm');
   const transpose = tf.getKernel('Transpose', 'wasm');
@@ -135,6 +143,44 @@ function installNativeFusedMatMul(): void {
   tf.unregisterKernel('_FusedMatMul', 'wasm');
   tf.registerKernel({ ...original, kernelFunc: wrapped });
   fusedInstalled = true;
+}
+
+let sumInstalled = false;
+/** Point 4 for Sum over axis 0 (every Dense layer's bias gradient): no transpose, rows added in order. */
+function installNativeLeadingSum(): void {
+  const original = tf.getKernel('Sum', 'wasm');
+  if (sumInstalled || !original) return;
+  const orig = original.kernelFunc as tf.KernelFunc;
+  const wrapped: tf.KernelFunc = ({ inputs, backend: be, attrs }) => {
+    const { axis, keepDims } = attrs as unknown as { axis: number | number[]; keepDims: boolean };
+    const native = bypass.transpose ? null : nativeLeadingSum({ x: inputs.x as tf.TensorInfo, axis, keepDims, backend: be });
+    return native ?? orig({ inputs, backend: be, attrs });
+  };
+  tf.unregisterKernel('Sum', 'wasm');
+  tf.registerKernel({ ...original, kernelFunc: wrapped });
+  sumInstalled = true;
+}
+
+let identityInstalled = false;
+/**
+ * Point 5 (wasm): Identity shares its input's memory (a reference count, as tfjs-wasm's own Reshape
+ * and the cpu backend's Identity do) instead of copying it. tfjs calls it for every tensor a
+ * gradient saves (about 30 copies of up to 4.8 MB per FGSM batch of 1,000). Safe because no kernel
+ * writes into its inputs; FusedAdam writes its new weights to a fresh tensor.
+ */
+function installSharedIdentity(): void {
+  const original = tf.getKernel('Identity', 'wasm');
+  if (identityInstalled || !original) return;
+  const orig = original.kernelFunc as tf.KernelFunc;
+  const shared: tf.KernelFunc = ({ inputs, backend: be, attrs }) => {
+    const x = inputs.x as tf.TensorInfo;
+    if (bypass.identity || x.dtype === 'string') return orig({ inputs, backend: be, attrs });
+    (be as unknown as { incRef(id: object): void }).incRef(x.dataId);
+    return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+  };
+  tf.unregisterKernel('Identity', 'wasm');
+  tf.registerKernel({ ...original, kernelFunc: shared });
+  identityInstalled = true;
 }
 
 /** Transposes the last two axes of a backend tensor with the wasm Transpose kernel. */

@@ -58,6 +58,7 @@ interface Addon {
     rate: number,
     scale: number,
   ): void;
+  columnSum?(heap: Float32Array, rows: number, cols: number, xOff: number, outOff: number): void;
 }
 
 /** What `loadNativeBlas` found: whether products run natively, on which BLAS, and if not, why. */
@@ -417,4 +418,27 @@ export function nativeDropoutMask(shape: number[], seed: number, rate: number, s
   return tf
     .engine()
     .runKernel(K.dropoutMask, {}, { shape, state: [s.c, s.s0, s.s1, s.s2], rate, scale } as unknown as tf.NamedAttrMap) as tf.Tensor;
+}
+
+/**
+ * tfjs's Sum over axis 0 alone (the bias gradient of a Dense layer) natively, adding the rows in
+ * order as wasm's kernel does after its transpose; null when the call must stay on wasm (other
+ * axes, not float32, native off).
+ */
+export function nativeLeadingSum(args: {
+  x: tf.TensorInfo;
+  axis: number | number[];
+  keepDims: boolean;
+  backend: Backend;
+}): tf.TensorInfo | null {
+  if (!addon || bypass || typeof addon.columnSum !== 'function') return null;
+  const { x, keepDims } = args;
+  const axes = tf.util.parseAxisParam(args.axis, x.shape);
+  if (x.dtype !== 'float32' || x.shape.length < 2 || axes.length !== 1 || axes[0] !== 0) return null;
+  const rows = x.shape[0],
+    cols = x.shape.slice(1).reduce((p, q) => p * q, 1);
+  const be = args.backend as unknown as WasmBackend;
+  const shape = keepDims ? [1, ...x.shape.slice(1)] : x.shape.slice(1);
+  const xOff = inputOffset(be, x, 'sum input');
+  return withOutputs(be, [{ shape, dtype: 'float32' }], ([o]) => addon!.columnSum!(heap(be), rows, cols, xOff, o))[0];
 }

@@ -91,8 +91,10 @@ test('products computed as (Bᵀ·Aᵀ)ᵀ are bit-for-bit the plain ones, and o
   // The transposed form is part of the wasm route (with the native BLAS on, products skip it).
   const { w1, w2, w3, second, viaSwap, plain, again } = withoutNativeBlas(() => {
     const s0 = swappedProducts();
-    const w1 = tf.clone(big),
-      w2 = tf.clone(big);
+    // Copies of their own (tf.clone shares memory now: speed-up 5), so each is a new weight matrix.
+    const copy = () => withoutFastKernels(() => tf.clone(big), 'identity') as tf.Tensor2D;
+    const w1 = copy(),
+      w2 = copy();
     const viaSwap = [forward(w1), inputGrad()];
     assert.ok(swappedProducts() - s0 >= 2, `the forward product and A·Wᵀ took the transposed form (${swappedProducts() - s0} swaps)`);
     const s1 = swappedProducts();
@@ -105,7 +107,7 @@ test('products computed as (Bᵀ·Aᵀ)ᵀ are bit-for-bit the plain ones, and o
     const s2 = swappedProducts();
     const second = gradW(w1);
     assert.equal(swappedProducts(), s2 + 1, 'the second product with w1 under a tape is swapped');
-    const w3 = tf.clone(big);
+    const w3 = copy();
     const again = [gradW(w1), tf.matMul(a, w3), gradW(w3), tf.matMul(rand([512, 96], 15) as tf.Tensor2D, big, false, true)];
     assert.equal(swappedProducts(), s2 + 1, 'no swap for a third use, for inference, after inference, or when Aᵀ is larger than B');
     return { w1, w2, w3, second, viaSwap, plain, again };
@@ -114,4 +116,41 @@ test('products computed as (Bᵀ·Aᵀ)ᵀ are bit-for-bit the plain ones, and o
   assertAllClose(here[0], cpu[0], 'A·Wᵀ vs the cpu backend');
   tf.dispose([a, dy, big, w1, w2, w3, second, ...viaSwap, ...plain, ...again]);
   assert.ok(tf.memory().numTensors <= before + 1, 'temporaries freed'); // the rand() tensor inside `again`
+});
+
+test('Identity shares memory on wasm: clones and saved tensors hold the same values, and memory is freed', t => {
+  if (backend !== 'wasm') {
+    t.skip(`speed-up 5 is for wasm (backend is ${backend})`);
+    return;
+  }
+  const be = tf.backend() as unknown as { numDataIds(): number };
+  const ids = be.numDataIds(),
+    bytes = tf.memory().numBytes;
+  const x = rand([300, 7], 1);
+  const want = Array.from(x.dataSync());
+  const c = tf.clone(x);
+  assert.equal(be.numDataIds(), ids + 1, 'the clone holds no memory of its own');
+  const copied = withoutFastKernels(() => tf.clone(x), 'identity');
+  assert.equal(be.numDataIds(), ids + 2, "tfjs's own Identity copies");
+  x.dispose();
+  assert.deepEqual(Array.from(c.dataSync()), want, 'the clone keeps its values after the original is disposed');
+  assert.deepEqual(Array.from(copied.dataSync()), want);
+  tf.dispose([c, copied]);
+  assert.equal(be.numDataIds(), ids, 'every block freed');
+  assert.equal(tf.memory().numBytes, bytes);
+  // A training step (gradients save tensors through Identity) gives the same weights either way.
+  const step = () => {
+    const w0 = rand([7, 5], 2),
+      w = tf.variable(w0),
+      v = rand([300, 7], 3);
+    const opt = tf.train.sgd(0.1);
+    for (let i = 0; i < 3; i++)
+      tf.dispose(opt.minimize(() => tf.sum(tf.square(tf.tanh(tf.matMul(v as tf.Tensor2D, w)))) as tf.Scalar, true) ?? []);
+    const out = Array.from(w.dataSync());
+    tf.dispose([w0, w, v]);
+    opt.dispose();
+    return out;
+  };
+  assert.deepEqual(step(), withoutFastKernels(step, 'identity'), 'weights after 3 SGD steps');
+  assert.equal(be.numDataIds(), ids, 'the steps left no memory behind');
 });

@@ -163,6 +163,45 @@ test('dropout: the native mask is the tfjs mask (same seeds, same stream), forwa
   assert.equal(tf.memory().numTensors, before, 'no tensor left behind');
 });
 
+test('Sum over axis 0 (bias gradients) adds the rows in order like wasm; other axes stay on wasm', t => {
+  const why = unavailable();
+  if (why) return t.skip(why);
+  const before = tf.memory().numTensors;
+  for (const shape of [
+    [128, 1200],
+    [1, 5],
+    [7, 3, 4],
+    [1000, 10],
+  ]) {
+    const x = tf.tidy(() =>
+      tf
+        .mul(
+          awkward(
+            shape[0],
+            shape.slice(1).reduce((a, b) => a * b, 1),
+            shape.length,
+          ),
+          1e3,
+        )
+        .reshape(shape),
+    );
+    for (const keepDims of [false, true]) {
+      const r = bothPaths(() => tf.sum(x, 0, keepDims), 1);
+      assertSameBits(r.native[0], r.tfjs[0], `sum over axis 0 of ${shape} keepDims ${keepDims}`);
+    }
+    const inner = bothPaths(() => tf.sum(x, -1), 0); // not axis 0: wasm on both
+    assertSameBits(inner.native[0], inner.tfjs[0], `sum over the last axis of ${shape}`);
+    x.dispose();
+  }
+  const empty = tf.zeros([0, 4]);
+  const p0 = nativeElementwisePasses();
+  const none = tf.sum(empty, 0);
+  assert.deepEqual(Array.from(none.dataSync()), [0, 0, 0, 0], 'a sum over no rows is 0');
+  assert.equal(nativeElementwisePasses() - p0, 1);
+  tf.dispose([empty, none]);
+  assert.equal(tf.memory().numTensors, before, 'no tensor left behind');
+});
+
 test('the elementwise passes hold no more backend data than the tfjs ops; the addon refuses bad operands', t => {
   const why = unavailable();
   if (why) return t.skip(why);
