@@ -49,12 +49,15 @@ static int started = 0;            /* worker threads started so far (each waits 
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t work_cv = PTHREAD_COND_INITIALIZER, done_cv = PTHREAD_COND_INITIALIZER;
 static chunk_t jobs[MAX_CHUNKS];
-static int pending = 0;
-static int next_job = 0; /* the next block to claim: threads take blocks as they come free */
-/* One word per product handed out, read atomically: its number << 8 | threads << 4 | blocks. A worker
- * that sits a product out may read the word late, when the next one is posted: it then sees the next
- * whole, never the next's blocks with the last's count. */
+/*
+ * One word per product handed out, read atomically: its number << 8 | blocks. Blocks are claimed
+ * from `claim` (the product's number << 32 | the next block), so a worker that wakes late, after
+ * the product is done, claims nothing of it, nor of the next one: the calling thread never waits
+ * for a thread that had nothing to do. `done` counts the product's finished blocks.
+ */
 static unsigned long generation = 0;
+static unsigned long long claim = 0;
+static int done = 0;
 static pthread_mutex_t gemm_mu = PTHREAD_MUTEX_INITIALIZER; /* one product at a time uses jobs[] (Node workers may share the addon) */
 
 /* Column blocks for an output N columns wide: at least 64 columns each, at most MAX_CHUNKS. */
@@ -98,8 +101,24 @@ static int sleepers = 0; /* workers waiting on work_cv (under mu) */
  * and made training slower, not faster (2026-12-02: a 6,000-image maxout epoch 0.74–0.76 s sleeping,
  * 0.79–0.96 s spinning 0.1 ms; 1 thread 0.81–0.87 s).
  */
+/* Claims and runs blocks of product `number` (of `count` blocks) until none is left. */
+static void run_claimed(unsigned long number, int count) {
+  const unsigned long long tag = (unsigned long long)(number & 0xffffffffUL) << 32;
+  for (;;) {
+    unsigned long long w = __atomic_load_n(&claim, __ATOMIC_ACQUIRE);
+    if ((w & 0xffffffff00000000ULL) != tag || (int)(w & 0xffffffffULL) >= count) return;
+    if (!__atomic_compare_exchange_n(&claim, &w, w + 1, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) continue;
+    run_chunk(&jobs[w & 0xffffffffULL]);
+    if (__atomic_add_fetch(&done, 1, __ATOMIC_ACQ_REL) == count) {
+      pthread_mutex_lock(&mu);
+      pthread_cond_signal(&done_cv);
+      pthread_mutex_unlock(&mu);
+    }
+  }
+}
+
 static void *worker(void *arg) {
-  const int self = (int)(intptr_t)arg;
+  (void)arg;
   unsigned long seen = 0;
   for (;;) {
     pthread_mutex_lock(&mu);
@@ -108,14 +127,7 @@ static void *worker(void *arg) {
     sleepers--;
     seen = __atomic_load_n(&generation, __ATOMIC_ACQUIRE);
     pthread_mutex_unlock(&mu);
-    const int count = (int)(seen & 15), threads = (int)((seen >> 4) & 15);
-    if (self >= threads) continue; /* this product uses fewer threads (and does not wait for this one) */
-    for (int i; (i = __atomic_fetch_add(&next_job, 1, __ATOMIC_ACQ_REL)) < count;) run_chunk(&jobs[i]);
-    if (__atomic_sub_fetch(&pending, 1, __ATOMIC_ACQ_REL) == 0) {
-      pthread_mutex_lock(&mu);
-      pthread_cond_signal(&done_cv);
-      pthread_mutex_unlock(&mu);
-    }
+    run_claimed(seen >> 8, (int)(seen & 255));
   }
   return NULL;
 }
@@ -124,23 +136,21 @@ static void *worker(void *arg) {
  * multiply-adds on this thread alone (a hand-over costs more than it saves). Either way every block
  * is the same BLAS call, so the floats are the same. */
 static void run_jobs(int count, int64_t macs) {
-  int threads = n_threads < count ? n_threads : count;
-  if (macs < (1 << 20)) threads = 1;
-  if (threads <= 1) {
+  if (n_threads <= 1 || count <= 1 || macs < (1 << 20)) {
     for (int i = 0; i < count; i++) run_chunk(&jobs[i]);
     return;
   }
   pthread_mutex_lock(&mu);
-  __atomic_store_n(&pending, threads - 1, __ATOMIC_RELAXED);
-  __atomic_store_n(&next_job, 0, __ATOMIC_RELAXED);
-  const unsigned long next = ((generation >> 8) + 1) << 8 | (unsigned long)threads << 4 | (unsigned long)count;
-  __atomic_store_n(&generation, next, __ATOMIC_RELEASE);
+  const unsigned long number = (generation >> 8) + 1;
+  __atomic_store_n(&done, 0, __ATOMIC_RELAXED);
+  __atomic_store_n(&claim, (unsigned long long)(number & 0xffffffffUL) << 32, __ATOMIC_RELEASE); /* after jobs[] */
+  __atomic_store_n(&generation, number << 8 | (unsigned long)count, __ATOMIC_RELEASE);
   if (sleepers > 0) pthread_cond_broadcast(&work_cv);
   pthread_mutex_unlock(&mu);
-  /* Blocks go to whichever thread is free: one the OS gives less time takes fewer. */
-  for (int i; (i = __atomic_fetch_add(&next_job, 1, __ATOMIC_ACQ_REL)) < count;) run_chunk(&jobs[i]);
+  /* Blocks go to whichever thread is free: one the OS gives less time, or wakes late, takes fewer. */
+  run_claimed(number, count);
   pthread_mutex_lock(&mu);
-  while (__atomic_load_n(&pending, __ATOMIC_ACQUIRE) > 0) pthread_cond_wait(&done_cv, &mu);
+  while (__atomic_load_n(&done, __ATOMIC_ACQUIRE) < count) pthread_cond_wait(&done_cv, &mu);
   pthread_mutex_unlock(&mu);
 }
 
