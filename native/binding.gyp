@@ -10,7 +10,7 @@
         "xcode_settings": { "OTHER_CFLAGS": ["-O2"], "MACOSX_DEPLOYMENT_TARGET": "11.0" },
         "defines": ["ACCELERATE_NEW_LAPACK"]
       }, {
-        "libraries": ["-lopenblas"]
+        "libraries": ["-lopenblas", "-lm"]
       }]
     ]
   }]

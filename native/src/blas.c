@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <math.h>
 #include <pthread.h>
 
 #ifdef __APPLE__
@@ -429,6 +430,71 @@ static napi_value column_sum(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/*
+ * momentumStep(heap, n, valueOff, accOff, gradOff, mOff, cOff, newValueOff, newAccOff): tfjs's
+ * MomentumOptimizer update in one pass, the same float32 operations in the same order:
+ * acc' = m·acc + g, value' = c·acc' + value (m and c are its scalars: momentum and −learning rate).
+ */
+static napi_value momentum_step(napi_env env, napi_callback_info info) {
+  napi_value argv[9];
+  float *heap;
+  size_t len;
+  if (!read_args(env, info, 9, argv, &heap, &len)) return NULL;
+  int ok = 1;
+  int64_t a[8];
+  for (int i = 0; i < 8; i++) a[i] = arg_i64(env, argv[i + 1], &ok);
+  if (!ok) return range_error(env, "aelab-native: momentumStep's arguments 2-9 must be integers");
+  const int64_t n = a[0];
+  if (!inside(a[1], n, len) || !inside(a[2], n, len) || !inside(a[3], n, len) || !inside(a[4], 1, len) || !inside(a[5], 1, len) ||
+      !inside(a[6], n, len) || !inside(a[7], n, len))
+    return range_error(env, "aelab-native: momentumStep: a size is negative or an operand lies outside the heap");
+  const float *value = heap + a[1], *acc = heap + a[2], *g = heap + a[3];
+  const float m = heap[a[4]], c = heap[a[5]];
+  float *nv = heap + a[6], *na = heap + a[7];
+  for (int64_t i = 0; i < n; i++) {
+    const float acc2 = m * acc[i] + g[i];
+    na[i] = acc2;
+    nv[i] = c * acc2 + value[i];
+  }
+  return NULL;
+}
+
+/*
+ * maxColumnNorm(heap, rows, cols, wOff, outOff, c): sgdRecipe.ts's max-norm step in two passes, the
+ * same float32 operations in the same order: norm_j = sqrt(w[0][j]² + w[1][j]² + ...) (rows added in
+ * order, as the Sum over axis 0), out[i][j] = w[i][j] · (min(norm_j, c) / (norm_j + 1e-7)).
+ */
+static napi_value max_column_norm(napi_env env, napi_callback_info info) {
+  napi_value argv[6];
+  float *heap;
+  size_t len;
+  if (!read_args(env, info, 6, argv, &heap, &len)) return NULL;
+  int ok = 1;
+  const int64_t rows = arg_i64(env, argv[1], &ok), cols = arg_i64(env, argv[2], &ok), wOff = arg_i64(env, argv[3], &ok),
+                outOff = arg_i64(env, argv[4], &ok);
+  double cD = 0;
+  if (napi_get_value_double(env, argv[5], &cD) != napi_ok) ok = 0;
+  if (!ok) return range_error(env, "aelab-native: maxColumnNorm's arguments 2-6 must be numbers");
+  if (rows < 0 || cols < 0 || !inside(wOff, rows * cols, len) || !inside(outOff, rows * cols, len))
+    return range_error(env, "aelab-native: maxColumnNorm: a size is negative or an operand lies outside the heap");
+  if (rows == 0) return NULL;
+  const float *w = heap + wOff;
+  float *out = heap + outOff;
+  const float c = (float)cD, tiny = (float)1e-7;
+  /* The column sums go to out's first row as scratch, then become the scale factors. */
+  float *scale = out;
+  for (int64_t j = 0; j < cols; j++) scale[j] = 0.0f;
+  for (int64_t i = 0; i < rows; i++)
+    for (int64_t j = 0; j < cols; j++) { const float x = w[i * cols + j]; scale[j] += x * x; }
+  for (int64_t j = 0; j < cols; j++) {
+    const float norm = sqrtf(scale[j]);
+    scale[j] = (norm < c ? norm : c) / (norm + tiny);
+  }
+  for (int64_t i = rows - 1; i >= 0; i--) /* last row first: row 0 holds the scales until the end */
+    for (int64_t j = 0; j < cols; j++) out[i * cols + j] = w[i * cols + j] * scale[j];
+  return NULL;
+}
+
 static napi_value set_threads_js(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
@@ -468,6 +534,8 @@ static napi_value init(napi_env env, napi_value exports) {
     { "signStep", NULL, sign_step, NULL, NULL, NULL, napi_default, NULL },
     { "dropoutMask", NULL, dropout_mask, NULL, NULL, NULL, napi_default, NULL },
     { "columnSum", NULL, column_sum, NULL, NULL, NULL, napi_default, NULL },
+    { "momentumStep", NULL, momentum_step, NULL, NULL, NULL, napi_default, NULL },
+    { "maxColumnNorm", NULL, max_column_norm, NULL, NULL, NULL, napi_default, NULL },
     { "setThreads", NULL, set_threads_js, NULL, NULL, NULL, napi_default, NULL },
     { "getThreads", NULL, get_threads_js, NULL, NULL, NULL, napi_default, NULL },
     { "config", NULL, config_js, NULL, NULL, NULL, napi_default, NULL },

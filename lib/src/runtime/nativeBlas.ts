@@ -59,6 +59,8 @@ interface Addon {
     scale: number,
   ): void;
   columnSum?(heap: Float32Array, rows: number, cols: number, xOff: number, outOff: number): void;
+  momentumStep?(heap: Float32Array, n: number, v: number, acc: number, g: number, m: number, c: number, nv: number, na: number): void;
+  maxColumnNorm?(heap: Float32Array, rows: number, cols: number, wOff: number, outOff: number, c: number): void;
 }
 
 /** What `loadNativeBlas` found: whether products run natively, on which BLAS, and if not, why. */
@@ -293,7 +295,14 @@ export function nativeMatMul(args: {
 // outputs like any other). Each wrapper returns null when the pass must stay on tfjs's ops:
 // native off or bypassed, an addon built before the pass existed, or another backend.
 
-const K = { maxout: 'AelabMaxout', maxoutGrad: 'AelabMaxoutGrad', signStep: 'AelabSignStep', dropoutMask: 'AelabDropoutMask' };
+const K = {
+  maxout: 'AelabMaxout',
+  maxoutGrad: 'AelabMaxoutGrad',
+  signStep: 'AelabSignStep',
+  dropoutMask: 'AelabDropoutMask',
+  momentumStep: 'AelabMomentumStep',
+  maxColumnNorm: 'AelabMaxColumnNorm',
+};
 let opsRegistered = false;
 let elementwise = 0;
 
@@ -378,6 +387,28 @@ function registerNativeOps(a: Addon): void {
       addon!.dropoutMask!(heap(be), size(shape), o, state[0], state[1], state[2], state[3], rate, scale),
     )[0];
   });
+  reg(K.momentumStep, ({ inputs, backend }) => {
+    const be = backend as unknown as WasmBackend;
+    const { value, acc, g, m, c } = inputs as Record<string, tf.TensorInfo>;
+    const offs = [value, acc, g, m, c].map((t, i) => inputOffset(be, t, `momentumStep input ${i}`));
+    return withOutputs(
+      be,
+      [
+        { shape: value.shape, dtype: 'float32' },
+        { shape: value.shape, dtype: 'float32' },
+      ],
+      ([nv, na]) => addon!.momentumStep!(heap(be), size(value.shape), offs[0], offs[1], offs[2], offs[3], offs[4], nv, na),
+    );
+  });
+  reg(K.maxColumnNorm, ({ inputs, backend, attrs }) => {
+    const be = backend as unknown as WasmBackend,
+      w = inputs.w as tf.TensorInfo;
+    const { c } = attrs as unknown as { c: number };
+    const wOff = inputOffset(be, w, 'maxColumnNorm weights');
+    return withOutputs(be, [{ shape: w.shape, dtype: 'float32' }], ([o]) =>
+      addon!.maxColumnNorm!(heap(be), w.shape[0], size(w.shape.slice(1)), wOff, o, c),
+    )[0];
+  });
   opsRegistered = true;
 }
 
@@ -441,4 +472,34 @@ export function nativeLeadingSum(args: {
   const shape = keepDims ? [1, ...x.shape.slice(1)] : x.shape.slice(1);
   const xOff = inputOffset(be, x, 'sum input');
   return withOutputs(be, [{ shape, dtype: 'float32' }], ([o]) => addon!.columnSum!(heap(be), rows, cols, xOff, o))[0];
+}
+
+/** Whether `nativeMomentumStep` can run (the addon built with it, on wasm, not bypassed). */
+export function nativeMomentumAvailable(): boolean {
+  return opsReady('momentumStep');
+}
+
+/**
+ * tfjs's MomentumOptimizer step for one variable in one pass: [acc', value'] with acc' = m·acc + g
+ * and value' = c·acc' + value (m, c: the optimizer's momentum and −learning-rate scalars); null on
+ * tfjs's route.
+ */
+export function nativeMomentumStep(
+  value: tf.Tensor,
+  acc: tf.Tensor,
+  g: tf.Tensor,
+  m: tf.Scalar,
+  c: tf.Scalar,
+): [tf.Tensor, tf.Tensor] | null {
+  if (!opsReady('momentumStep') || [value, acc, g, m, c].some(t => t.dtype !== 'float32')) return null;
+  if (!tf.util.arraysEqual(value.shape, acc.shape) || !tf.util.arraysEqual(value.shape, g.shape) || m.size !== 1 || c.size !== 1)
+    return null;
+  const [nv, na] = tf.engine().runKernel(K.momentumStep, { value, acc, g, m, c }, {}) as unknown as tf.Tensor[];
+  return [na, nv];
+}
+
+/** The max-norm step of sgdRecipe.ts (`applyMaxColumnNorm`) for one kernel [in, out], in two passes; null on tfjs's route. */
+export function nativeMaxColumnNorm(w: tf.Tensor, c: number): tf.Tensor | null {
+  if (!opsReady('maxColumnNorm') || w.dtype !== 'float32' || w.rank < 2) return null;
+  return tf.engine().runKernel(K.maxColumnNorm, { w }, { c } as unknown as tf.NamedAttrMap) as tf.Tensor;
 }

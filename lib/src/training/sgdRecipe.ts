@@ -9,6 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { Classifier } from '../models/classifier';
+import { nativeMaxColumnNorm, nativeMomentumAvailable, nativeMomentumStep } from '../runtime/nativeBlas';
 
 /** The kernels (not biases) of every Dense layer of `clf`, as the variables training updates. */
 export function denseKernels(clf: Classifier): tf.Variable[] {
@@ -24,6 +25,8 @@ export function applyMaxColumnNorm(kernels: tf.Variable[], c: number): void {
   if (!(c > 0 && Number.isFinite(c))) throw new Error(`maxColumnNorm = ${c}: expected a positive number (the maxout recipe uses 1.9365).`);
   for (const w of kernels) {
     const next = tf.tidy(() => {
+      const native = nativeMaxColumnNorm(w, c); // the same floats in two passes
+      if (native) return native;
       const norms = tf.sqrt(tf.sum(tf.square(w), 0, true));
       return tf.mul(w, tf.div(tf.minimum(norms, c), tf.add(norms, 1e-7)));
     });
@@ -70,4 +73,39 @@ export function decayedLearningRate(lr0: number, decay: { factor: number; minLea
   if (!(decay.factor >= 1))
     throw new Error(`decay.factor = ${decay.factor}: expected ≥ 1 (pylearn2's maxout recipe uses 1.000004 per update).`);
   return Math.max(decay.minLearningRate ?? 0, lr0 / Math.pow(decay.factor, updates));
+}
+
+/**
+ * tfjs's momentum SGD (`tf.train.momentum`, without Nesterov) whose per-variable update runs as one
+ * native pass when the addon is built (`nativeMomentumStep`: the same float32 operations in the same
+ * order, so the same weights), and as tfjs's own otherwise.
+ */
+export function momentumOptimizer(learningRate: number, momentum: number): tf.MomentumOptimizer {
+  return new FusedMomentum(learningRate, momentum);
+}
+
+class FusedMomentum extends tf.MomentumOptimizer {
+  applyGradients(variableGradients: Parameters<tf.MomentumOptimizer['applyGradients']>[0]): void {
+    const self = this as unknown as { m: tf.Scalar; c: tf.Scalar; accumulations: { originalName: string; variable: tf.Variable }[] };
+    const names = Array.isArray(variableGradients) ? variableGradients.map(v => v.name) : Object.keys(variableGradients);
+    if (!nativeMomentumAvailable()) return super.applyGradients(variableGradients);
+    names.forEach((name, i) => {
+      const value = tf.engine().registeredVariables[name];
+      if (self.accumulations[i] == null)
+        self.accumulations[i] = { originalName: `${name}/momentum`, variable: tf.tidy(() => tf.zerosLike(value).variable(false)) };
+      const accumulation = self.accumulations[i].variable;
+      const gradient = Array.isArray(variableGradients) ? variableGradients[i].tensor : variableGradients[name];
+      if (gradient == null) return;
+      tf.tidy(() => {
+        // tfjs's own two lines where the native pass does not apply (say, a variable of another dtype).
+        const [newAccumulation, newValue] = nativeMomentumStep(value, accumulation, gradient, self.m, self.c) ?? [
+          tf.add(tf.mul(self.m, accumulation), gradient),
+          null,
+        ];
+        accumulation.assign(newAccumulation);
+        value.assign(newValue ?? tf.add(tf.mul(self.c, newAccumulation), value));
+      });
+    });
+    this.incrementIterations();
+  }
 }

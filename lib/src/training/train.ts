@@ -15,7 +15,15 @@ import { adversarialObjective, l1Penalty, logisticAdversarialLoss } from './obje
 import { rawFgsm, fgsmDataset } from '../attacks/fgsm';
 import { evaluate } from '../measures/evaluate';
 import { adamOptimizer } from '../runtime/fusedAdam';
-import { applyMaxColumnNorm, decayedLearningRate, denseKernels, momentumAt, MomentumRamp, setMomentum } from './sgdRecipe';
+import {
+  applyMaxColumnNorm,
+  decayedLearningRate,
+  denseKernels,
+  momentumAt,
+  momentumOptimizer,
+  MomentumRamp,
+  setMomentum,
+} from './sgdRecipe';
 
 export interface TrainOptions {
   seed: number;
@@ -95,7 +103,7 @@ export function train(clf: Classifier, data: Dataset, o: TrainOptions): History 
   if (o.schedule === 'exponential' && !o.decay)
     throw new Error("train: schedule 'exponential' needs options.decay ({ factor, minLearningRate }).");
   if (o.optimizer !== 'sgd' && typeof o.momentum === 'object') throw new Error("train: a momentum ramp needs optimizer: 'sgd'.");
-  const opt = o.optimizer === 'sgd' ? tf.train.momentum(lr0, momentumAt(o.momentum ?? 0.9, 1)) : adamOptimizer(lr0);
+  const opt = o.optimizer === 'sgd' ? momentumOptimizer(lr0, momentumAt(o.momentum ?? 0.9, 1)) : adamOptimizer(lr0);
   const constrained = o.maxColumnNorm !== undefined ? denseKernels(clf) : [];
   if (o.maxColumnNorm !== undefined) applyMaxColumnNorm(constrained, o.maxColumnNorm);
   let updates = 0;

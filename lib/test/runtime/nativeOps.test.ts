@@ -16,6 +16,9 @@ import {
   fgsm,
   SeededDropout,
   exactSign,
+  applyMaxColumnNorm,
+  momentumOptimizer,
+  setMomentum,
 } from '../../src/internals';
 import { randomTensor, tinyMaxout } from '../helpers';
 
@@ -202,6 +205,73 @@ test('Sum over axis 0 (bias gradients) adds the rows in order like wasm; other a
   assert.equal(tf.memory().numTensors, before, 'no tensor left behind');
 });
 
+test("momentum SGD and the max-norm step: one native pass each, the weights of tfjs's optimizer bit for bit", t => {
+  const why = unavailable();
+  if (why) return t.skip(why);
+  const before = tf.memory().numTensors;
+  const x = randomTensor([50, 30], 21),
+    y = tf.tidy(() =>
+      tf.oneHot(
+        tf.tensor1d(
+          Array.from({ length: 50 }, (_, i) => i % 4),
+          'int32',
+        ),
+        4,
+      ),
+    );
+  // Five steps of a two-layer net with a momentum change and a learning-rate change on the way,
+  // then the max-norm step, from the same weights on both routes.
+  const run = (native: boolean) => {
+    const [w1, b1, w2] = tf.tidy(() => [
+      tf.variable(tf.mul(randomTensor([30, 16], 22), 3)), // long columns: max-norm scales them
+      tf.variable(randomTensor([16], 23)),
+      tf.variable(randomTensor([16, 4], 24)),
+    ]);
+    const opt = native ? momentumOptimizer(0.1, 0.5) : tf.train.momentum(0.1, 0.5);
+    for (let i = 0; i < 5; i++) {
+      if (i === 2) setMomentum(opt, 0.7);
+      if (i === 3) opt.setLearningRate(0.05);
+      tf.dispose(
+        opt.minimize(() => tf.losses.softmaxCrossEntropy(y, tf.matMul(tf.tanh(tf.add(tf.matMul(x, w1), b1)), w2)) as tf.Scalar, true) ?? [],
+      );
+    }
+    if (native) applyMaxColumnNorm([w1, w2], 1.9365);
+    else
+      for (const w of [w1, w2]) {
+        // sgdRecipe.ts's tfjs formula, written out
+        const next = tf.tidy(() => {
+          const norms = tf.sqrt(tf.sum(tf.square(w), 0, true));
+          return tf.mul(w, tf.div(tf.minimum(norms, 1.9365), tf.add(norms, 1e-7)));
+        });
+        w.assign(next);
+        next.dispose();
+      }
+    const out = [w1, b1, w2].map(v => Float32Array.from(v.dataSync()));
+    opt.dispose();
+    tf.SGDOptimizer.prototype.dispose.call(opt); // as train.ts does (tfjs 4.22 leaks the rate scalar)
+    tf.dispose([w1, b1, w2]);
+    return out;
+  };
+  // Both runs keep the products (and the Sum of b1's gradient) native: they differ from wasm's in the
+  // low bits, and here only the optimizer and max-norm steps are compared.
+  const p0 = nativeElementwisePasses();
+  const native = run(true);
+  // per step: a pass per variable and b1's gradient (a Sum over axis 0); then one per max-norm kernel
+  assert.equal(nativeElementwisePasses() - p0, 5 * (3 + 1) + 2, 'native passes');
+  const p1 = nativeElementwisePasses();
+  const tfjs = run(false);
+  assert.equal(
+    nativeElementwisePasses() - p1,
+    5 * 1 + 2,
+    "tf.train.momentum and the written-out max-norm: only the gradient's and the norms' Sums are native",
+  );
+  native.forEach((v, i) => assertSameBits(v, tfjs[i], `variable ${i} after 5 steps and max-norm`));
+  const norms = tf.tidy(() => tf.sqrt(tf.sum(tf.square(tf.tensor2d(native[0], [30, 16])), 0)).dataSync());
+  assert.ok(Math.max(...norms) <= 1.9365 + 1e-5, `the longest column is ${Math.max(...norms)} after max-norm`);
+  tf.dispose([x, y]);
+  assert.equal(tf.memory().numTensors, before, 'no tensor left behind');
+});
+
 test('the elementwise passes hold no more backend data than the tfjs ops; the addon refuses bad operands', t => {
   const why = unavailable();
   if (why) return t.skip(why);
@@ -242,6 +312,8 @@ test('the elementwise passes hold no more backend data than the tfjs ops; the ad
   assert.throws(() => addon.signStep(heap, 8, 0, 8, 12, 0.1, 1), /signStep: .*outside the heap/);
   assert.throws(() => addon.dropoutMask(heap, 17, 0, 1, 0.1, 0.2, 0.3, 0.5, 2), /dropoutMask: .*outside the heap/);
   assert.throws(() => addon.signStep([1, 2], 1, 0, 0, 0, 0.1, 1), /must be a Float32Array/);
+  assert.throws(() => addon.momentumStep(heap, 8, 0, 0, 0, 0, 0, 8, 12), /momentumStep: .*outside the heap/);
+  assert.throws(() => addon.maxColumnNorm(heap, 4, 4, 0, 4, 1), /maxColumnNorm: .*outside the heap/);
   // dropoutMask's two routes (64-bit multiply-with-carry for Mash's states, doubles otherwise)
   // against seedrandom's Alea written out here.
   const alea = (st: number[], n: number, rate: number, scale: number) => {
