@@ -354,27 +354,20 @@ static napi_value sign_step(napi_env env, napi_callback_info info) {
 }
 
 /*
- * dropoutMask(heap, n, outOff, c, s0, s1, s2, rate, scale): out[i] = scale if u_i >= rate, else 0,
- * where u_0, u_1, ... is the Alea stream (seedrandom's, which tf.randomUniform draws from) that starts
- * in state (c, s0, s1, s2), each u rounded to float32 and compared with rate rounded to float32, as
- * tf.greaterEqual(tf.randomUniform(...), rate) does; scale is rounded to float32 (models/dropout.ts).
- * Alea's arithmetic is IEEE double (no contraction: -std=c99), so the stream is the same bits.
+ * The Alea stream (seedrandom's, which tf.randomUniform draws from) from state (c, s0, s1, s2),
+ * written to out[0 .. n) as `emit` says: a dropout mask (u >= rate ? scale : 0, u rounded to
+ * float32 and rate, scale given as float32, as tf.greaterEqual(tf.randomUniform(...), rate) does)
+ * or uniform values (float32)(lo + range·u), as tf.randomUniform(shape, lo, lo + range) computes
+ * them in double. Alea's arithmetic is IEEE double (no contraction: -std=c99), so the stream is the
+ * same bits.
  */
-static napi_value dropout_mask(napi_env env, napi_callback_info info) {
-  napi_value argv[9];
-  float *heap;
-  size_t len;
-  if (!read_args(env, info, 9, argv, &heap, &len)) return NULL;
-  int ok = 1;
-  const int64_t n = arg_i64(env, argv[1], &ok), outOff = arg_i64(env, argv[2], &ok);
-  double st[6];
-  for (int i = 0; i < 6; i++)
-    if (napi_get_value_double(env, argv[3 + i], &st[i]) != napi_ok) ok = 0;
-  if (!ok) return range_error(env, "aelab-native: dropoutMask's arguments 2-9 must be numbers");
-  if (!inside(outOff, n, len)) return range_error(env, "aelab-native: dropoutMask: a size is negative or the output lies outside the heap");
-  double c = st[0], s0 = st[1], s1 = st[2], s2 = st[3];
-  const float rate = (float)st[4], scale = (float)st[5];
-  float *out = heap + outOff;
+typedef struct { int mask; float rate, scale; double lo, range; } emit_t;
+
+static inline float emit_one(const emit_t *e, double u) {
+  return e->mask ? ((float)u >= e->rate ? e->scale : 0.0f) : (float)(e->lo + e->range * u);
+}
+
+static void alea_fill(double c, double s0, double s1, double s2, int64_t n, float *out, const emit_t *e) {
   const double two32 = 4294967296.0;
   /* Alea started by Mash holds multiples of 2^-32 and an integer carry below 2^21: then every t is
    * exact in double ((a·m + c) / 2^32 with a·m + c < 2^53), and the stream is a multiply-with-carry
@@ -389,9 +382,9 @@ static napi_value dropout_mask(napi_env env, napi_callback_info info) {
       m0 = m1;
       m1 = m2;
       m2 = x & 0xffffffffULL;
-      out[i] = (float)((double)m2 * 2.3283064365386963e-10) >= rate ? scale : 0.0f;
+      out[i] = emit_one(e, (double)m2 * 2.3283064365386963e-10);
     }
-    return NULL;
+    return;
   }
   for (int64_t i = 0; i < n; i++) {
     const double t = 2091639.0 * s0 + c * 2.3283064365386963e-10; /* 2^-32 */
@@ -399,10 +392,39 @@ static napi_value dropout_mask(napi_env env, napi_callback_info info) {
     s1 = s2;
     c = (double)(int32_t)t; /* JS's t | 0: 0 <= t < 2^31 here */
     s2 = t - c;
-    out[i] = (float)s2 >= rate ? scale : 0.0f;
+    out[i] = emit_one(e, s2);
   }
+}
+
+/* dropoutMask(heap, n, outOff, c, s0, s1, s2, rate, scale) and randomUniform(heap, n, outOff, c, s0,
+ * s1, s2, lo, range): see alea_fill. */
+static napi_value alea_js(napi_env env, napi_callback_info info, int mask) {
+  napi_value argv[9];
+  float *heap;
+  size_t len;
+  if (!read_args(env, info, 9, argv, &heap, &len)) return NULL;
+  int ok = 1;
+  const int64_t n = arg_i64(env, argv[1], &ok), outOff = arg_i64(env, argv[2], &ok);
+  double st[6];
+  for (int i = 0; i < 6; i++)
+    if (napi_get_value_double(env, argv[3 + i], &st[i]) != napi_ok) ok = 0;
+  const char *name = mask ? "dropoutMask" : "randomUniform";
+  char msg[128];
+  if (!ok) {
+    snprintf(msg, sizeof msg, "aelab-native: %s's arguments 2-9 must be numbers", name);
+    return range_error(env, msg);
+  }
+  if (!inside(outOff, n, len)) {
+    snprintf(msg, sizeof msg, "aelab-native: %s: a size is negative or the output lies outside the heap", name);
+    return range_error(env, msg);
+  }
+  const emit_t e = { mask, (float)st[4], (float)st[5], st[4], st[5] };
+  alea_fill(st[0], st[1], st[2], st[3], n, heap + outOff, &e);
   return NULL;
 }
+
+static napi_value dropout_mask(napi_env env, napi_callback_info info) { return alea_js(env, info, 1); }
+static napi_value random_uniform(napi_env env, napi_callback_info info) { return alea_js(env, info, 0); }
 
 /*
  * columnSum(heap, rows, cols, xOff, outOff): out[j] = x[0][j] + x[1][j] + ... in that order, from 0:
@@ -533,6 +555,7 @@ static napi_value init(napi_env env, napi_value exports) {
     { "maxoutGrad", NULL, maxout_grad, NULL, NULL, NULL, napi_default, NULL },
     { "signStep", NULL, sign_step, NULL, NULL, NULL, napi_default, NULL },
     { "dropoutMask", NULL, dropout_mask, NULL, NULL, NULL, napi_default, NULL },
+    { "randomUniform", NULL, random_uniform, NULL, NULL, NULL, napi_default, NULL },
     { "columnSum", NULL, column_sum, NULL, NULL, NULL, napi_default, NULL },
     { "momentumStep", NULL, momentum_step, NULL, NULL, NULL, napi_default, NULL },
     { "maxColumnNorm", NULL, max_column_norm, NULL, NULL, NULL, napi_default, NULL },

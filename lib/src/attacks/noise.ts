@@ -10,6 +10,7 @@ import { exactSign } from '../core/sign';
 import { checkSeed } from '../core/random';
 import { Dataset } from '../data/dataset';
 import { attackOverDataset } from './overDataset';
+import { nativeRandomUniform } from '../runtime/nativeBlas';
 
 export type NoiseKind = 'sign' | 'uniform';
 
@@ -18,7 +19,7 @@ export function addNoise(x: tf.Tensor2D, epsilon: number, kind: NoiseKind, seed:
   checkEpsilon(epsilon);
   checkSeed(seed);
   return tf.tidy(() => {
-    const u = tf.randomUniform(x.shape, -1, 1, 'float32', seed);
+    const u = nativeRandomUniform(x.shape, -1, 1, seed) ?? tf.randomUniform(x.shape, -1, 1, 'float32', seed); // the same values
     const eta = kind === 'sign' ? tf.mul(exactSign(u), epsilon) : tf.mul(u, epsilon);
     return tf.clipByValue(tf.add(x, eta), 0, 1) as tf.Tensor2D;
   });

@@ -59,6 +59,17 @@ interface Addon {
     scale: number,
   ): void;
   columnSum?(heap: Float32Array, rows: number, cols: number, xOff: number, outOff: number): void;
+  randomUniform?(
+    heap: Float32Array,
+    n: number,
+    outOff: number,
+    c: number,
+    s0: number,
+    s1: number,
+    s2: number,
+    lo: number,
+    range: number,
+  ): void;
   momentumStep?(heap: Float32Array, n: number, v: number, acc: number, g: number, m: number, c: number, nv: number, na: number): void;
   maxColumnNorm?(heap: Float32Array, rows: number, cols: number, wOff: number, outOff: number, c: number): void;
 }
@@ -300,6 +311,7 @@ const K = {
   maxoutGrad: 'AelabMaxoutGrad',
   signStep: 'AelabSignStep',
   dropoutMask: 'AelabDropoutMask',
+  randomUniform: 'AelabRandomUniform',
   momentumStep: 'AelabMomentumStep',
   maxColumnNorm: 'AelabMaxColumnNorm',
 };
@@ -387,6 +399,13 @@ function registerNativeOps(a: Addon): void {
       addon!.dropoutMask!(heap(be), size(shape), o, state[0], state[1], state[2], state[3], rate, scale),
     )[0];
   });
+  reg(K.randomUniform, ({ backend, attrs }) => {
+    const be = backend as unknown as WasmBackend;
+    const { shape, state, lo, range } = attrs as unknown as { shape: number[]; state: number[]; lo: number; range: number };
+    return withOutputs(be, [{ shape, dtype: 'float32' }], ([o]) =>
+      addon!.randomUniform!(heap(be), size(shape), o, state[0], state[1], state[2], state[3], lo, range),
+    )[0];
+  });
   reg(K.momentumStep, ({ inputs, backend }) => {
     const be = backend as unknown as WasmBackend;
     const { value, acc, g, m, c } = inputs as Record<string, tf.TensorInfo>;
@@ -441,14 +460,23 @@ export function nativeSignStep(x: tf.Tensor, g: tf.Tensor, step: number, clip: b
  */
 export function nativeDropoutMask(shape: number[], seed: number, rate: number, scale: number): tf.Tensor | null {
   if (!opsReady('dropoutMask')) return null;
-  const alea = require('seedrandom').alea as (
-    seed: string,
-    opts: { state: true },
-  ) => { state(): { c: number; s0: number; s1: number; s2: number } };
-  const s = alea(seed.toString(), { state: true }).state();
   return tf
     .engine()
-    .runKernel(K.dropoutMask, {}, { shape, state: [s.c, s.s0, s.s1, s.s2], rate, scale } as unknown as tf.NamedAttrMap) as tf.Tensor;
+    .runKernel(K.dropoutMask, {}, { shape, state: aleaState(seed), rate, scale } as unknown as tf.NamedAttrMap) as tf.Tensor;
+}
+
+/** tf.randomUniform(shape, lo, hi, 'float32', seed) natively: the same values from the same stream; null on tfjs's route. */
+export function nativeRandomUniform(shape: number[], lo: number, hi: number, seed: number): tf.Tensor | null {
+  if (!opsReady('randomUniform')) return null;
+  const attrs = { shape, state: aleaState(seed), lo, range: hi - lo }; // tfjs: min + (max − min)·u, in double
+  return tf.engine().runKernel(K.randomUniform, {}, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
+}
+
+/** The state [c, s0, s1, s2] tfjs's UniformRandom starts from for a numeric seed (seedrandom's Alea of its string). */
+function aleaState(seed: number): number[] {
+  type Alea = (seed: string, opts: { state: true }) => { state(): { c: number; s0: number; s1: number; s2: number } };
+  const s = (require('seedrandom').alea as Alea)(seed.toString(), { state: true }).state();
+  return [s.c, s.s0, s.s1, s.s2];
 }
 
 /**

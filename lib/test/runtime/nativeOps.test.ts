@@ -15,6 +15,8 @@ import {
   rawFgsm,
   fgsm,
   SeededDropout,
+  addNoise,
+  nativeRandomUniform,
   exactSign,
   applyMaxColumnNorm,
   momentumOptimizer,
@@ -166,6 +168,31 @@ test('dropout: the native mask is the tfjs mask (same seeds, same stream), forwa
   assert.equal(tf.memory().numTensors, before, 'no tensor left behind');
 });
 
+test('random uniform values: the native stream is tf.randomUniform, and noise attacks give the same images', t => {
+  const why = unavailable();
+  if (why) return t.skip(why);
+  const before = tf.memory().numTensors;
+  for (const [shape, lo, hi, seed] of [
+    [[128, 784], -1, 1, 7],
+    [[3, 5], -0.25, 0.25, 123456],
+    [[1000], 0, 1, 2 ** 31 - 1],
+    [[0, 4], -1, 1, 1],
+  ] as [number[], number, number, number][]) {
+    const native = nativeRandomUniform(shape, lo, hi, seed)!;
+    const want = tf.randomUniform(shape, lo, hi, 'float32', seed);
+    assert.deepEqual(native.shape, shape);
+    assertSameBits(native.dataSync(), want.dataSync(), `uniform ${shape} in [${lo}, ${hi}) seed ${seed}`);
+    tf.dispose([native, want]);
+  }
+  const x = tf.tidy(() => tf.add(tf.mul(randomTensor([20, 30], 5), 0.5), 0.5) as tf.Tensor2D);
+  for (const kind of ['uniform', 'sign'] as const) {
+    const r = bothPaths(() => addNoise(x, 0.3, kind, 99), 1); // the draw; the rest stays on tfjs ops
+    assertSameBits(r.native[0], r.tfjs[0], `addNoise ${kind}`);
+  }
+  x.dispose();
+  assert.equal(tf.memory().numTensors, before, 'no tensor left behind');
+});
+
 test('Sum over axis 0 (bias gradients) adds the rows in order like wasm; other axes stay on wasm', t => {
   const why = unavailable();
   if (why) return t.skip(why);
@@ -311,6 +338,7 @@ test('the elementwise passes hold no more backend data than the tfjs ops; the ad
   assert.throws(() => addon.maxoutGrad(heap, 4, 4, 0, 12, 4), /maxoutGrad: .*outside the heap/);
   assert.throws(() => addon.signStep(heap, 8, 0, 8, 12, 0.1, 1), /signStep: .*outside the heap/);
   assert.throws(() => addon.dropoutMask(heap, 17, 0, 1, 0.1, 0.2, 0.3, 0.5, 2), /dropoutMask: .*outside the heap/);
+  assert.throws(() => addon.randomUniform(heap, 17, 0, 1, 0.1, 0.2, 0.3, -1, 2), /randomUniform: .*outside the heap/);
   assert.throws(() => addon.signStep([1, 2], 1, 0, 0, 0, 0.1, 1), /must be a Float32Array/);
   assert.throws(() => addon.momentumStep(heap, 8, 0, 0, 0, 0, 0, 8, 12), /momentumStep: .*outside the heap/);
   assert.throws(() => addon.maxColumnNorm(heap, 4, 4, 0, 4, 1), /maxColumnNorm: .*outside the heap/);
