@@ -130,10 +130,17 @@ function describe(j) {
     : `${what}${j.version ? ` ${j.version}` : ''} (${[j.cmd, ...j.args].join(' ')})`;
 }
 
-/** The Python to run nbclient/nbconvert with: the .venv's, else a system one that has them, or null. */
+/**
+ * The Python to run nbclient/nbconvert with: the .venv's, else a system one that has them, or null.
+ * The probe skips rfc3987_syntax as the runners do (scripts/common/kernel_client.py): 1.4 s less.
+ */
 function findNbclientPython() {
   for (const py of [venvBin('python'), '/usr/bin/python3', 'python3']) {
-    if ((py === venvBin('python') ? fs.existsSync(py) : true) && ok(py, ['-c', 'import nbclient, nbconvert, nbformat'])) return py;
+    if (
+      (py === venvBin('python') ? fs.existsSync(py) : true) &&
+      ok(py, ['-c', 'import sys; sys.modules["rfc3987_syntax"] = None; import nbclient, nbconvert, nbformat'])
+    )
+      return py;
   }
   return null;
 }

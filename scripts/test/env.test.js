@@ -56,3 +56,32 @@ test('setup prints the Debian packages .ci/run installs for the .venv', () => {
   );
   assert.equal(r.stdout.trim(), 'python3-venv');
 });
+
+test('the notebook runners do not import rfc3987_syntax, and nbformat still rejects a bad notebook', t => {
+  const { spawnSync } = require('child_process');
+  const py = setup.findNbclientPython();
+  if (!py) {
+    t.skip('no Python with nbclient (npm run setup)');
+    return;
+  }
+  // What run_notebooks.py and grade_run.py do first: import the shared module, then nbformat and nbclient.
+  const script = [
+    'import json, sys',
+    `sys.path.insert(0, ${JSON.stringify(path.join(paths.REPO, 'scripts', 'common'))})`,
+    'import kernel_client, nbformat, nbclient',
+    'from jsonschema import ValidationError',
+    `good = nbformat.read(${JSON.stringify(path.join(paths.REPO, 'notebooks', '00-getting-started.ipynb'))}, as_version=4)`,
+    'nbformat.validate(good)',
+    'bad = nbformat.from_dict(json.loads(json.dumps(good)))',
+    'bad.cells[0]["cell_type"] = "bogus"',
+    'try:',
+    '    nbformat.validate(bad)',
+    '    rejected = False',
+    'except ValidationError:',
+    '    rejected = True',
+    'print(json.dumps({"loaded": sys.modules.get("rfc3987_syntax") is not None, "rejected": rejected}))',
+  ].join('\n');
+  const r = spawnSync(py, ['-c', script], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(JSON.parse(r.stdout), { loaded: false, rejected: true });
+});

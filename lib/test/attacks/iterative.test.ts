@@ -23,6 +23,12 @@ import {
   logits,
   predict,
   train,
+  rawIterativeAttack,
+  iterativeSettings,
+  IterativeOptions,
+  childSeed,
+  exactSign,
+  predictFromLogits,
 } from '../../src/internals';
 import { logisticWith, randomRows, tinyMlp as helperMlp, tinyMaxout as helperMaxout, tinySoftmax as helperSoftmax } from '../helpers';
 
@@ -257,6 +263,122 @@ test('PGD adversarial training: the hook is called once per batch and serializes
     stepSize: (2.5 * 0.1) / 3,
     seed: 2,
   });
+});
+
+/**
+ * The iterative attack with its row bookkeeping done by tfjs, as the library did it until 2026-12-02:
+ * the worst iterate kept with tf.where over a tiled mask and tf.maximum, fooled rows dropped with
+ * tf.gather. The library now copies those rows in JS; the bits must not change.
+ */
+function tensorRouteAttack(clf: Classifier, x: tf.Tensor2D, y: tf.Tensor1D, epsilon: number, o: IterativeOptions): Float32Array {
+  const s = iterativeSettings(epsilon, o);
+  const [n, d] = x.shape;
+  const labels = s.labels === 'predicted' ? tf.tidy(() => predictFromLogits(clf.head, logits(clf, x))) : y;
+  const out = new Float32Array(n * d),
+    outLoss = new Float32Array(n).fill(-Infinity),
+    fooled = new Uint8Array(n);
+  const gradient = inputGradientEvaluator(clf);
+  for (let r = 0; r < s.restarts; r++) {
+    let rows = Int32Array.from({ length: n }, (_, i) => i).filter(i => !fooled[i]);
+    if (rows.length === 0) break;
+    const seed = s.randomStart ? childSeed(s.seed, r) : null;
+    let [ls, lo, hi, cur] = tf.tidy(() => {
+      const idx = tf.tensor1d(rows, 'int32'),
+        xs = tf.gather(x, idx);
+      const lo = tf.maximum(tf.sub(xs, epsilon), 0),
+        hi = tf.minimum(tf.add(xs, epsilon), 1);
+      const c =
+        seed === null
+          ? tf.clone(xs)
+          : tf.minimum(tf.maximum(tf.add(xs, tf.randomUniform(xs.shape, -epsilon, epsilon, 'float32', seed)), lo), hi);
+      return [tf.gather(labels, idx), lo, hi, c];
+    }) as tf.Tensor[];
+    let best: tf.Tensor | null = null,
+      bestLoss: tf.Tensor | null = null;
+    for (let k = 1; k <= s.steps + 1 && rows.length > 0; k++) {
+      const { loss, grad, predicted } = gradient.at(cur as tf.Tensor2D, ls as tf.Tensor1D);
+      const next: tf.Tensor | null =
+        k > s.steps ? null : tf.tidy(() => tf.minimum(tf.maximum(tf.add(cur, tf.mul(exactSign(grad), s.stepSize)), lo), hi));
+      let keep: number[] | null = null;
+      if (k > 1) {
+        const prev: tf.Tensor | null = best,
+          prevLoss: tf.Tensor | null = bestLoss;
+        let b: tf.Tensor, bl: tf.Tensor;
+        if (!prev || !prevLoss) {
+          b = tf.clone(cur);
+          bl = tf.clone(loss);
+        } else {
+          const better = tf.tidy(() => tf.tile(tf.reshape(tf.greater(loss, prevLoss), [-1, 1]), [1, d]));
+          b = tf.where(better, cur, prev);
+          bl = tf.maximum(loss, prevLoss);
+          tf.dispose([better, prev, prevLoss]);
+        }
+        best = b;
+        bestLoss = bl;
+        if (s.earlyStop) {
+          const p = predicted.dataSync(),
+            l = ls.dataSync(),
+            v = cur.dataSync();
+          keep = [];
+          for (let i = 0; i < rows.length; i++) {
+            if (p[i] === l[i]) keep.push(i);
+            else {
+              out.set(v.subarray(i * d, (i + 1) * d), rows[i] * d);
+              fooled[rows[i]] = 1;
+            }
+          }
+          if (keep.length === rows.length) keep = null;
+        }
+      }
+      tf.dispose([loss, grad, predicted, cur]);
+      cur = next!;
+      if (keep) {
+        const idx = tf.tensor1d(keep, 'int32');
+        const g = (t: tf.Tensor | null) => (t ? tf.gather(t, idx) : null);
+        const kept: (tf.Tensor | null)[] = [g(ls)!, g(lo)!, g(hi)!, g(cur), g(best), g(bestLoss)];
+        tf.dispose([idx, ls, lo, hi, ...[cur, best, bestLoss].filter((t): t is tf.Tensor => t !== null)]);
+        [ls, lo, hi] = kept as tf.Tensor[];
+        [cur, best, bestLoss] = [kept[3]!, kept[4], kept[5]];
+        rows = Int32Array.from(keep, i => rows[i]);
+      }
+    }
+    if (rows.length > 0) {
+      const v = best!.dataSync(),
+        bl = bestLoss!.dataSync();
+      rows.forEach((row, i) => {
+        if (!(bl[i] > outLoss[row])) return;
+        out.set(v.subarray(i * d, (i + 1) * d), row * d);
+        outLoss[row] = bl[i];
+      });
+    }
+    tf.dispose([ls, lo, hi, ...[cur, best, bestLoss].filter((t): t is tf.Tensor => t !== null)]);
+  }
+  gradient.dispose();
+  if (labels !== y) labels.dispose();
+  return out;
+}
+
+test('the attack keeps the bits of the tfjs route for its row bookkeeping (worst iterate, fooled rows leaving)', () => {
+  const settings: [number, IterativeOptions][] = [
+    [0.3, { steps: 8 }],
+    [0.3, { steps: 8, earlyStop: true }],
+    [0.25, { steps: 6, randomStart: true, restarts: 3, seed: 4, earlyStop: true }],
+    [0.2, { steps: 5, randomStart: true, restarts: 2, seed: 2, labels: 'predicted' }],
+    [0.4, { steps: 10, randomStart: true, seed: 1, earlyStop: true, labels: 'predicted' }],
+  ];
+  for (const clf of [tinyMaxout(), tinyMlp(), tinySoftmax()]) {
+    const { x, y } = batch(clf, 64, 12);
+    let dropped = 0;
+    for (const [eps, o] of settings) {
+      const ours = rawIterativeAttack(clf, x, y, eps, iterativeSettings(eps, o));
+      const theirs = tensorRouteAttack(clf, x, y, eps, o);
+      assert.deepEqual(ours.dataSync(), theirs, `${clf.name}, ε = ${eps}, ${JSON.stringify(o)}`);
+      if (o.earlyStop) dropped += tf.tidy(() => tf.sum(tf.notEqual(predict(clf, ours), y))).dataSync()[0];
+      ours.dispose();
+    }
+    assert.ok(dropped > 10, `${clf.name}: early stopping should drop some rows (${dropped})`);
+    tf.dispose([x, y]);
+  }
 });
 
 test('no tensor leaks', () => {
