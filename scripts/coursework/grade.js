@@ -42,7 +42,17 @@ const core = require('./grade-core');
 const report = require('./grade-report');
 const sandbox = require('./sandbox');
 
-const PYTHON = '/usr/bin/python3';
+/** @type {string | null} */
+let python = null;
+/** The runner's Python: the project's .venv/ (npm run setup), else a system one with nbclient and nbformat. */
+function runnerPython() {
+  if (python === null) python = require('../env/setup').findNbclientPython() || '';
+  if (!python)
+    throw new UsageError(
+      'no Python with nbclient and nbformat to run the hand-ins: run `npm run setup` (it makes .venv/ with them), then grade again.',
+    );
+  return python;
+}
 const RUNNER = path.join(__dirname, 'grade_run.py');
 const WORK = path.join(REPO, 'out', 'grade-work');
 const MAX_RESTARTS = 3;
@@ -187,6 +197,7 @@ function sandboxEnv(o) {
  * runner exits, for whatever reason, every kernel process group it reported is killed.
  */
 function execute(nb, o, workDir, slot = 0) {
+  const py = runnerPython();
   fs.mkdirSync(workDir, { recursive: true });
   const input = path.join(workDir, 'submission.ipynb'),
     output = path.join(workDir, 'executed.ipynb'),
@@ -214,7 +225,7 @@ function execute(nb, o, workDir, slot = 0) {
   const log = fs.openSync(logFile, 'w');
   return new Promise(resolve => {
     const runner = spawn(
-      PYTHON,
+      py,
       [
         RUNNER,
         input,
@@ -424,6 +435,7 @@ async function main() {
     for (const s of mine) console.log(`${s.student}\t${rel(s.file)}`);
     return 0;
   }
+  runnerPython(); // fails here, before any hand-in, if there is none
   writeKernel();
   const box = sandbox.describe();
   console.log(`grade: ${box}`);

@@ -191,7 +191,10 @@ test('line splitting matches Python str.splitlines(keepends=True)', () => {
 });
 
 test('the stored layout is byte for byte what Jupyter (nbformat) writes', t => {
-  const py = ['/usr/bin/python3', 'python3'].find(p => spawnSync(p, ['-c', 'import nbformat']).status === 0);
+  // The project's .venv/ (npm run setup) first, as the notebook runners do.
+  const py = [require('../env/paths').venvBin('python'), '/usr/bin/python3', 'python3'].find(
+    p => spawnSync(p, ['-c', 'import nbformat']).status === 0,
+  );
   if (!py) {
     t.skip('no Python with nbformat here');
     return;
