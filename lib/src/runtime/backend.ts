@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import * as path from 'path';
 import { installFastKernels } from './fastKernels';
 import { withWasmThreads, wasmThreadCount } from './wasmThreads';
-import { nativeBlasBuilt, NativeBlasRequiredError } from './nativeBlas';
+import { nativeBlasBuilt, NativeBlasRequiredError, planBlasThreads } from './nativeBlas';
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 export const BACKEND_PREFERENCE: BackendName[] = ['tensorflow', 'wasm', 'cpu'];
@@ -47,7 +47,9 @@ export async function initBackend(preference: BackendName[] = preferenceFromEnv(
     try {
       loaders[name]();
       const activate = () => tf.setBackend(name);
-      if (!(await (name === 'wasm' ? withWasmThreads(wasmThreadCount(nativeBlasBuilt()), activate) : activate())))
+      const native = name === 'wasm' && nativeBlasBuilt();
+      if (native) planBlasThreads(); // before the wasm module compiles on the idle core
+      if (!(await (name === 'wasm' ? withWasmThreads(wasmThreadCount(native), activate) : activate())))
         throw new Error(`tf.setBackend('${name}') returned false`);
       await tf.ready();
       silenceCpuBanner();

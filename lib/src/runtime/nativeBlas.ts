@@ -127,11 +127,33 @@ export function blasThreadCount(): number {
   return n;
 }
 
+/**
+ * The addon package. The BLAS runs on one thread (the addon has its own, see blasThreadCount), so
+ * it is told so before it loads: OpenBLAS otherwise starts a pool of its own whose threads spin at
+ * load, and the idle-core count taken next saw 0.95 idle cores of 2; Accelerate would thread each
+ * of the addon's blocks again. Variables the user set are left alone.
+ */
+function requireAddon(): { addon: Addon | null; reason: string | null } {
+  process.env.OPENBLAS_NUM_THREADS ??= '1';
+  if (process.platform === 'darwin') process.env.VECLIB_MAXIMUM_THREADS ??= '1';
+  return require('aelab-native');
+}
+
+let planned: number | null = null;
+/**
+ * Counts the BLAS threads now, for the next `loadNativeBlas`: `initBackend` calls it before the
+ * wasm module starts, because V8 compiles that module on the other core meanwhile, and a count
+ * taken then saw 1 idle core of 2 on an idle machine (2026-12-02).
+ */
+export function planBlasThreads(): number {
+  return (planned = blasThreadCount());
+}
+
 /** Whether `loadNativeBlas('wasm')` will find the addon (AELAB_NATIVE not 0 and the addon built). */
 export function nativeBlasBuilt(): boolean {
   if (nativeBlasMode() === 'off') return false;
   try {
-    return !!(require('aelab-native') as { addon: Addon | null }).addon;
+    return !!requireAddon().addon;
   } catch {
     return false;
   }
@@ -155,16 +177,15 @@ export function loadNativeBlas(backend: string): NativeBlasStatus {
   if (backend !== 'wasm')
     return (status = { active: false, blas: null, threads: null, reason: `backend ${backend} (the native BLAS serves the wasm backend)` });
   let loaded: { addon: Addon | null; reason: string | null };
-  // macOS: Accelerate would thread each of the addon's blocks again (it reads this when it loads).
-  if (process.platform === 'darwin') process.env.VECLIB_MAXIMUM_THREADS ??= '1';
   try {
-    loaded = require('aelab-native');
+    loaded = requireAddon();
   } catch (e) {
     return off(`the aelab-native package is not installed (${String((e as Error).message).split('\n')[0]})`);
   }
   if (!loaded.addon) return off(loaded.reason ?? 'not built');
   addon = loaded.addon;
-  addon.setThreads(blasThreadCount());
+  addon.setThreads(planned ?? blasThreadCount());
+  planned = null;
   registerNativeOps(addon);
   return (status = { active: true, blas: blasName(addon.config()), threads: addon.getThreads(), reason: null });
 }
