@@ -38,12 +38,13 @@ export async function setup(opts: { seed?: number; quiet?: boolean } = {}): Prom
   const seed = opts.seed ?? 42;
   checkSeed(seed);
   const backend = await initBackend();
+  const blas = nativeBlas();
   const info: Omit<SetupInfo, 'line'> = {
     backend,
     seed,
     threads: wasmThreadsInUse(),
-    blas: nativeBlas().blas,
-    blasThreads: nativeBlas().blas ? nativeBlas().threads : null,
+    blas: blas.blas,
+    blasThreads: blas.active ? blas.threads : null,
     tfjs: tf.version.tfjs,
     tslab: packageVersion('tslab'),
     node: process.versions.node,
@@ -52,8 +53,8 @@ export async function setup(opts: { seed?: number; quiet?: boolean } = {}): Prom
   };
   const threads = info.threads !== null && info.threads > 1 ? ` (${info.threads} threads)` : '';
   const blasThreads = info.blasThreads !== null && info.blasThreads > 1 ? `, ${info.blasThreads} threads` : '';
-  const blas = info.blas ? ` + native BLAS (${info.blas}${blasThreads})` : '';
-  const line = `aelab ${info.lib} · backend ${backend}${threads}${blas} · tfjs ${info.tfjs} · tslab ${info.tslab ?? 'n/a'} · node ${info.node} · seed ${seed} · ${info.date}`;
+  const blasPart = info.blas ? ` + native BLAS (${info.blas}${blasThreads})` : '';
+  const line = `aelab ${info.lib} · backend ${backend}${threads}${blasPart} · tfjs ${info.tfjs} · tslab ${info.tslab ?? 'n/a'} · node ${info.node} · seed ${seed} · ${info.date}`;
   current = { ...info, line };
   if (!opts.quiet) console.log(line);
   plotlyInit(); // in a notebook: embed plotly.js once, so later ae.show(...) calls can draw

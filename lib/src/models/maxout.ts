@@ -19,23 +19,18 @@ export function maxoutOp(z: tf.Tensor2D, pieces: number): tf.Tensor2D {
   const taping = (tf.engine().state as unknown as { gradientDepth: number }).gradientDepth > 0;
   if (!taping) return nativeMaxout(z, pieces, false)?.[0] ?? tf.tidy(() => tf.max(tf.reshape(z, [-1, units, pieces]), 2) as tf.Tensor2D);
   const f = tf.customGrad(((x: tf.Tensor, save: tf.GradSaveFunc) => {
-    // With the native addon: max and winners in one pass, and the gradient as one scatter.
+    // With the native addon: max and winners ([b, units], int32 either way) in one pass.
     const native = nativeMaxout(x as tf.Tensor2D, pieces, true);
-    if (native) {
-      save([native[1]!]);
-      return {
-        value: native[0],
-        gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => nativeMaxoutGrad(dy as tf.Tensor2D, saved[0] as tf.Tensor2D, pieces)!,
-      };
-    }
-    const x3 = tf.reshape(x, [-1, units, pieces]);
-    const winner = tf.argMax(x3, 2);
-    save([winner]);
+    const x3 = native ? null : tf.reshape(x, [-1, units, pieces]);
+    save([native ? native[1]! : tf.argMax(x3!, 2)]);
     return {
-      value: tf.max(x3, 2),
+      value: native ? native[0] : tf.max(x3!, 2),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const winner = saved[0] as tf.Tensor2D;
+        const scattered = nativeMaxoutGrad(dy as tf.Tensor2D, winner, pieces); // one native scatter
+        if (scattered) return scattered;
         if (pieces === 1) return tf.reshape(dy, [-1, width]); // every piece wins (oneHot needs depth >= 2)
-        const mask = tf.oneHot(saved[0] as tf.Tensor2D, pieces); // [b, units, pieces]
+        const mask = tf.oneHot(winner, pieces); // [b, units, pieces]
         return tf.reshape(tf.mul(mask, tf.expandDims(dy, 2)), [-1, width]);
       },
     };

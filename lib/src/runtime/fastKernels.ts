@@ -118,13 +118,19 @@ export function installFastKernels(backend: string): void {
   installed = true;
 }
 
-let fusedInstalled = false;
+const replaced = new Set<string>();
+/** Replaces wasm kernel `name` once with `wrap(tfjs's own kernel function)`. */
+function replaceWasmKernel(name: string, wrap: (orig: tf.KernelFunc) => tf.KernelFunc): void {
+  const original = tf.getKernel(name, 'wasm');
+  if (replaced.has(name) || !original) return;
+  tf.unregisterKernel(name, 'wasm');
+  tf.registerKernel({ ...original, kernelFunc: wrap(original.kernelFunc as tf.KernelFunc) });
+  replaced.add(name);
+}
+
 /** Point 4 for `_FusedMatMul` (inference through Dense layers): linear or relu with a bias row. */
 function installNativeFusedMatMul(): void {
-  const original = tf.getKernel('_FusedMatMul', 'wasm');
-  if (fusedInstalled || !original) return;
-  const orig = original.kernelFunc as tf.KernelFunc;
-  const wrapped: tf.KernelFunc = ({ inputs, backend: be, attrs }) => {
+  replaceWasmKernel('_FusedMatMul', orig => ({ inputs, backend: be, attrs }) => {
     const { transposeA, transposeB, activation } = attrs as unknown as { transposeA: boolean; transposeB: boolean; activation: string };
     const native = bypass.transpose
       ? null
@@ -139,29 +145,18 @@ function installNativeFusedMatMul(): void {
           prelu: inputs.preluActivationWeights as tf.TensorInfo | undefined,
         });
     return native ?? orig({ inputs, backend: be, attrs });
-  };
-  tf.unregisterKernel('_FusedMatMul', 'wasm');
-  tf.registerKernel({ ...original, kernelFunc: wrapped });
-  fusedInstalled = true;
+  });
 }
 
-let sumInstalled = false;
 /** Point 4 for Sum over axis 0 (every Dense layer's bias gradient): no transpose, rows added in order. */
 function installNativeLeadingSum(): void {
-  const original = tf.getKernel('Sum', 'wasm');
-  if (sumInstalled || !original) return;
-  const orig = original.kernelFunc as tf.KernelFunc;
-  const wrapped: tf.KernelFunc = ({ inputs, backend: be, attrs }) => {
+  replaceWasmKernel('Sum', orig => ({ inputs, backend: be, attrs }) => {
     const { axis, keepDims } = attrs as unknown as { axis: number | number[]; keepDims: boolean };
     const native = bypass.transpose ? null : nativeLeadingSum({ x: inputs.x as tf.TensorInfo, axis, keepDims, backend: be });
     return native ?? orig({ inputs, backend: be, attrs });
-  };
-  tf.unregisterKernel('Sum', 'wasm');
-  tf.registerKernel({ ...original, kernelFunc: wrapped });
-  sumInstalled = true;
+  });
 }
 
-let identityInstalled = false;
 /**
  * Point 5 (wasm): Identity shares its input's memory (a reference count, as tfjs-wasm's own Reshape
  * and the cpu backend's Identity do) instead of copying it. tfjs calls it for every tensor a
@@ -169,18 +164,12 @@ let identityInstalled = false;
  * writes into its inputs; FusedAdam writes its new weights to a fresh tensor.
  */
 function installSharedIdentity(): void {
-  const original = tf.getKernel('Identity', 'wasm');
-  if (identityInstalled || !original) return;
-  const orig = original.kernelFunc as tf.KernelFunc;
-  const shared: tf.KernelFunc = ({ inputs, backend: be, attrs }) => {
+  replaceWasmKernel('Identity', orig => ({ inputs, backend: be, attrs }) => {
     const x = inputs.x as tf.TensorInfo;
     if (bypass.identity || x.dtype === 'string') return orig({ inputs, backend: be, attrs });
     (be as unknown as { incRef(id: object): void }).incRef(x.dataId);
     return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
-  };
-  tf.unregisterKernel('Identity', 'wasm');
-  tf.registerKernel({ ...original, kernelFunc: shared });
-  identityInstalled = true;
+  });
 }
 
 /** Transposes the last two axes of a backend tensor with the wasm Transpose kernel. */

@@ -19,7 +19,6 @@
  * @see notebooks/00-getting-started.ipynb
  */
 import * as tf from '@tensorflow/tfjs';
-import * as os from 'os';
 import { idleCores, threadsForIdleCores } from './wasmThreads';
 
 interface Addon {
@@ -120,7 +119,7 @@ export const MAX_BLAS_THREADS = 4;
  */
 export function blasThreadCount(): number {
   const env = process.env.AELAB_BLAS_THREADS;
-  if (env === undefined || env === '') return Math.min(os.cpus().length || 1, threadsForIdleCores(idleCores()));
+  if (env === undefined || env === '') return threadsForIdleCores(idleCores()); // idle cores never exceed the cores
   const n = Number(env);
   if (!Number.isInteger(n) || n < 1 || n > MAX_BLAS_THREADS)
     throw new Error(`AELAB_BLAS_THREADS='${env}': expected an integer from 1 to ${MAX_BLAS_THREADS} (or unset: one per idle core).`);
@@ -413,20 +412,15 @@ function registerNativeOps(a: Addon): void {
       addon!.signStep!(heap(be), size(x.shape), xOff, gOff, o, step, clip ? 1 : 0),
     )[0];
   });
-  reg(K.dropoutMask, ({ backend, attrs }) => {
-    const be = backend as unknown as WasmBackend;
-    const { shape, state, rate, scale } = attrs as unknown as { shape: number[]; state: number[]; rate: number; scale: number };
-    return withOutputs(be, [{ shape, dtype: 'float32' }], ([o]) =>
-      addon!.dropoutMask!(heap(be), size(shape), o, state[0], state[1], state[2], state[3], rate, scale),
-    )[0];
-  });
-  reg(K.randomUniform, ({ backend, attrs }) => {
-    const be = backend as unknown as WasmBackend;
-    const { shape, state, lo, range } = attrs as unknown as { shape: number[]; state: number[]; lo: number; range: number };
-    return withOutputs(be, [{ shape, dtype: 'float32' }], ([o]) =>
-      addon!.randomUniform!(heap(be), size(shape), o, state[0], state[1], state[2], state[3], lo, range),
-    )[0];
-  });
+  // Alea's stream from a state, as a dropout mask (a, b = rate, scale) or uniform values (a, b = lo, range).
+  for (const pass of ['dropoutMask', 'randomUniform'] as const)
+    reg(K[pass], ({ backend, attrs }) => {
+      const be = backend as unknown as WasmBackend;
+      const { shape, state, a, b } = attrs as unknown as { shape: number[]; state: number[]; a: number; b: number };
+      return withOutputs(be, [{ shape, dtype: 'float32' }], ([o]) =>
+        addon![pass]!(heap(be), size(shape), o, state[0], state[1], state[2], state[3], a, b),
+      )[0];
+    });
   reg(K.momentumStep, ({ inputs, backend }) => {
     const be = backend as unknown as WasmBackend;
     const { value, acc, g, m, c } = inputs as Record<string, tf.TensorInfo>;
@@ -483,13 +477,13 @@ export function nativeDropoutMask(shape: number[], seed: number, rate: number, s
   if (!opsReady('dropoutMask')) return null;
   return tf
     .engine()
-    .runKernel(K.dropoutMask, {}, { shape, state: aleaState(seed), rate, scale } as unknown as tf.NamedAttrMap) as tf.Tensor;
+    .runKernel(K.dropoutMask, {}, { shape, state: aleaState(seed), a: rate, b: scale } as unknown as tf.NamedAttrMap) as tf.Tensor;
 }
 
 /** tf.randomUniform(shape, lo, hi, 'float32', seed) natively: the same values from the same stream; null on tfjs's route. */
 export function nativeRandomUniform(shape: number[], lo: number, hi: number, seed: number): tf.Tensor | null {
   if (!opsReady('randomUniform')) return null;
-  const attrs = { shape, state: aleaState(seed), lo, range: hi - lo }; // tfjs: min + (max − min)·u, in double
+  const attrs = { shape, state: aleaState(seed), a: lo, b: hi - lo }; // tfjs: min + (max − min)·u, in double
   return tf.engine().runKernel(K.randomUniform, {}, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
 }
 
