@@ -5,7 +5,9 @@
  *   - kernels: each speed-up of lib/src (fastKernels, fusedAdam, maxout) against tfjs's own route,
  *     on wasm; then the native BLAS path against wasm (GEMM, training step, FGSM);
  *   - training: one epoch of every model recipe, timed on a sample of the training images and
- *     scaled to the full set (the output says so), and from that the full-retrain estimate;
+ *     scaled to the full set (the output says so);
+ *   - retrain: the full-retrain estimate for `npm run train -- --all`'s plan, its recipes timed in
+ *     processes side by side as that plan runs them (scripts/bench/retrain.js);
  *   - fgsm: FGSM (ε = .25) over the test images for maxout, maxout-adv, mlp and softmax;
  *   - sweep: a 20-point ε sweep on the maxout network;
  *   - notebooks: each notebook executed with default settings, its time and its kernel's peak
@@ -99,6 +101,7 @@ async function main() {
   const ae = require('aelab').internals;
   const M = require('./measure');
   const report = require('./report');
+  const { retrainEstimate } = require('./retrain');
   const info = await ae.setup({ seed: 0, quiet: true });
   let wasmThreads = null;
   if (info.backend === 'wasm') wasmThreads = ae.wasmThreadsInUse();
@@ -167,20 +170,15 @@ async function main() {
     r.sweep = { model: 'maxout', source: sweepModel.source, ...M.sweep(sweepModel.clf, ae.firstN(fullTest, opt.sweepImages), 20) };
   }
 
-  // Full retrain: every recipe's epochs at its measured epoch time, plus its final test-set
-  // evaluation (clean + FGSM), approximated by the FGSM timing of the same architecture.
-  const fgsmCpuSeconds = name =>
-    (r.fgsm.find(f => f.model === name) || r.fgsm.find(f => f.model === 'maxout') || { cpuSeconds: 0 }).cpuSeconds *
-    (10000 / opt.testImages);
-  const fgsmSeconds = name =>
-    (r.fgsm.find(f => f.model === name) || r.fgsm.find(f => f.model === 'maxout') || { seconds: 0 }).seconds * (10000 / opt.testImages);
-  r.retrain = {
-    models: r.training.map(t => t.model),
-    complete: allRecipes.every(n => r.training.some(t => t.model === n)),
-    estimatedMinutes: M.r3(r.training.reduce((s, t) => s + t.epochSeconds * t.recipeEpochs + fgsmSeconds(t.model), 0) / 60),
-    // CPU time of this process (with one wasm thread: about the wall time on an idle machine).
-    estimatedCpuMinutes: M.r3(r.training.reduce((s, t) => s + t.epochCpuSeconds * t.recipeEpochs + fgsmCpuSeconds(t.model), 0) / 60),
-  };
+  // Full retrain: every recipe timed in the processes `npm run train -- --all` would run side by
+  // side, counted over its whole recipe, and the plan's wall time (scripts/bench/retrain.js).
+  say('full-retrain estimate');
+  r.retrain = await retrainEstimate(names, {
+    trainImages: opt.trainImages,
+    evalImages: Math.min(2000, opt.testImages),
+    all: allRecipes,
+    say,
+  });
 
   if (opt.notebooks) r.notebooks = await runNotebooks(opt, say);
   else r.notebooks = { skipped: opt.quick ? '--quick (add --notebooks to run them)' : '--no-notebooks' };

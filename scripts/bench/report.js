@@ -51,12 +51,15 @@ function targets(r) {
     limit: LIMITS.retrainMinutes,
     value: r.retrain ? r.retrain.estimatedMinutes : null,
     ...(r.retrain ? { cpuValue: r.retrain.estimatedCpuMinutes } : {}),
-    ...(r.retrain && !r.retrain.complete ? { partial: true, note: `only ${r.retrain.models.length} of the recipes measured` } : {}),
+    ...(r.retrain && !r.retrain.complete
+      ? { partial: true, note: `only ${r.retrain.models.length} of the recipes measured` }
+      : r.retrain
+        ? { note: `${r.retrain.jobs} recipes at a time, every epoch run (no early stop)` }
+        : {}),
   });
   out.push({ name: 'notebook kernel peak resident memory', unit: 'MiB', limit: LIMITS.kernelMiB, value: nb ? nb.maxKernelPeakMiB : null });
-  for (const t of out)
-    /** @type {Record<string, any>} */ (t).met =
-      t.value === null || t.value === undefined || t.partial || t.limit === null ? null : t.value <= t.limit;
+  for (const t of /** @type {Record<string, any>[]} */ (out))
+    t.met = t.value === null || t.value === undefined || t.partial || t.limit === null ? null : t.value <= t.limit;
   return out;
 }
 
@@ -92,16 +95,20 @@ function render(r) {
     parts.push(
       `\nTraining, one epoch${scaled ? ` (timed on a sample of ${r.settings.trainImages} images and scaled to the full training set)` : ''}\n` +
         table(
-          ['model', 'images timed', 'seconds', 'epoch s', 'epoch CPU s', 'recipe epochs', 'recipe min'],
-          r.training.map(t => [
-            t.model,
-            t.images,
-            f1(t.seconds),
-            f1(t.epochSeconds),
-            f1(t.epochCpuSeconds),
-            t.recipeEpochs,
-            f1((t.epochSeconds * t.recipeEpochs) / 60),
-          ]),
+          ['model', 'images timed', 'seconds', 'epoch s', 'epoch CPU s', 'recipe epochs'],
+          r.training.map(t => [t.model, t.images, f1(t.seconds), f1(t.epochSeconds), f1(t.epochCpuSeconds), t.recipeEpochs]),
+        ),
+    );
+  }
+  if (r.retrain && r.retrain.recipes) {
+    const rt = r.retrain;
+    parts.push(
+      `\nFull retrain, estimated: ${rt.jobs} recipe(s) at a time (${rt.threadsPerJob} thread(s) each), as npm run train -- --all runs them; ` +
+        `each timed on ${rt.recipes[0]?.timed.images ?? '—'} training images in processes side by side and counted over its whole recipe ` +
+        `(every epoch, validation after each, the final test measurement): ${f1(rt.estimatedMinutes)} min wall, ${f1(rt.estimatedCpuMinutes)} min CPU\n` +
+        table(
+          ['model', 'training images', 'clean evaluations', 'FGSM evaluations', 'minutes'],
+          rt.recipes.map(x => [x.model, x.work.train, x.work.clean, x.work.adversarial, f1(x.seconds / 60)]),
         ),
     );
   }

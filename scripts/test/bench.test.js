@@ -30,7 +30,7 @@ test('--quick on tiny sizes writes the JSON report and prints the tables', { tim
     'softmax,maxout',
   ]);
   assert.equal(r.status, 0, `bench failed:\n${r.stderr}\n${r.stdout}`);
-  for (const heading of ['Kernels', 'Training, one epoch', 'FGSM ε = 0.25', 'ε sweep', 'Targets'])
+  for (const heading of ['Kernels', 'Training, one epoch', 'Full retrain, estimated', 'FGSM ε = 0.25', 'ε sweep', 'Targets'])
     assert.match(r.stdout, new RegExp(heading), `table "${heading}" printed`);
   const j = JSON.parse(fs.readFileSync(out, 'utf8'));
 
@@ -64,6 +64,21 @@ test('--quick on tiny sizes writes the JSON report and prints the tables', { tim
   assert.equal(j.retrain.complete, false, 'two recipes are not all recipes');
   assert.equal(j.targets.find(t => /retrain/.test(t.name)).met, null, 'a partial retrain estimate is not judged');
   assert.ok(isNum(j.retrain.estimatedMinutes) && j.retrain.estimatedMinutes > 0);
+  // Each recipe counted over its whole run, on the plan npm run train -- --all uses.
+  assert.ok(Number.isInteger(j.retrain.jobs) && j.retrain.jobs >= 1 && Number.isInteger(j.retrain.threadsPerJob));
+  assert.deepEqual(
+    j.retrain.recipes.map(x => x.model),
+    ['softmax', 'maxout'],
+  );
+  for (const x of j.retrain.recipes) {
+    assert.equal(x.timed.images, 64);
+    assert.ok(isNum(x.seconds) && x.seconds > 0 && isNum(x.cpuSeconds));
+    assert.deepEqual(x.work, { train: (x.model === 'softmax' ? 10 : 20) * 60000, clean: 10000, adversarial: 10000 });
+  }
+  const longest = Math.max(...j.retrain.recipes.map(x => x.seconds));
+  const sum = j.retrain.recipes.reduce((s, x) => s + x.seconds, 0);
+  const wall = j.retrain.estimatedMinutes * 60;
+  assert.ok(wall >= longest - 6 && wall <= sum + 6, `the plan's wall time ${wall} s lies between the longest recipe and their sum`);
 
   assert.ok(j.fgsm.some(f => f.model === 'maxout') && j.fgsm.some(f => f.model === 'softmax'), 'FGSM per model');
   for (const f of j.fgsm) {
@@ -111,4 +126,20 @@ test('bad options are refused with a message naming them', () => {
   r = run(['--models', 'maxout,nope', '--quick', '--out', path.join(os.tmpdir(), 'never.json')]);
   assert.notEqual(r.status, 0);
   assert.match(r.stderr, /No model recipe 'nope'/);
+});
+
+test("the retrain estimate counts a two-phase recipe's epochs and validations", () => {
+  const { recipeWork } = require('../bench/retrain');
+  // 50 epochs on 50,000 (10,000 held out), then 10 on all 60,000; the validation set after every phase-1 epoch; the test set at the end.
+  assert.deepEqual(recipeWork('maxout-sgd-adv'), {
+    train: 50 * 50000 + 10 * 60000,
+    clean: 50 * 10000 + 10000,
+    adversarial: 50 * 10000 + 10000,
+  });
+  assert.deepEqual(
+    recipeWork('maxout-sgd'),
+    { train: 50 * 50000 + 10 * 60000, clean: 50 * 10000 + 10000, adversarial: 10000 },
+    'no adversarial validation',
+  );
+  assert.deepEqual(recipeWork('maxout-half-a'), { train: 10 * 30000, clean: 10000, adversarial: 10000 });
 });
