@@ -20,9 +20,9 @@ const path = require('path');
 const readline = require('readline');
 const { spawn } = require('child_process');
 
-/** At most this many recipes at once: the longest recipe bounds the total beyond that, and each process holds ~1 GiB. */
+/** At most this many recipes at once: beyond that the longest recipe (maxout-sgd-adv) bounds the total. */
 const MAX_JOBS = 4;
-/** Memory a training process needs at its peak, with headroom (maxout-sgd-adv peaked at ~0.9 GiB resident). */
+/** Memory per training process, with headroom: the largest peaked at 665 MiB resident in a full retrain (2026-12-02). */
 const JOB_MEMORY = 1.5 * 2 ** 30;
 
 /**
@@ -41,15 +41,22 @@ function planJobs(recipes, o = {}) {
 }
 
 /**
- * The order recipes start in: each time a job is free, the longest recipe whose `initFrom` (if it
- * is in this run) has finished. `cost(name)` ranks them; unknown costs (NaN) go first, since they
- * may be long. Returns a picker over the remaining names.
+ * The order recipes start in: each time a job is free, the recipe with the longest chain ahead of
+ * it (its own cost plus the longest chain of the recipes in this run that start from it) whose
+ * `initFrom`, if in this run, has finished. `cost(name)` ranks them; unknown costs (NaN) go first,
+ * since they may be long. Returns a picker over the remaining names.
  * @param {string[]} names
  * @param {(name: string) => string | undefined} dependsOn the recipe a name starts from, if any
  * @param {(name: string) => number} cost
  */
 function scheduler(names, dependsOn, cost) {
-  const rank = n => (Number.isFinite(cost(n)) ? cost(n) : Infinity);
+  const own = n => (Number.isFinite(cost(n)) ? cost(n) : Infinity);
+  /** @type {Map<string, number>} */
+  const chain = new Map();
+  const rank = n => {
+    if (!chain.has(n)) chain.set(n, own(n) + Math.max(0, ...names.filter(m => dependsOn(m) === n).map(rank)));
+    return /** @type {number} */ (chain.get(n));
+  };
   const waiting = [...names].sort((a, b) => rank(b) - rank(a) || names.indexOf(a) - names.indexOf(b));
   const done = new Set();
   const failed = new Set();

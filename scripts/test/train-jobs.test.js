@@ -22,7 +22,7 @@ test('planJobs: one job per core, at most 4, no more than recipes or memory allo
   assert.deepEqual(planJobs(2, { cores: 2, memory: 24 * GiB, jobs: 6 }), { jobs: 2, threadsPerJob: 1 }, 'never more jobs than recipes');
 });
 
-test('scheduler: longest first, unknown costs first, a recipe after the one it starts from, dependants of a failure dropped', () => {
+test('scheduler: longest chain first, unknown costs first, a recipe after the one it starts from, dependants of a failure dropped', () => {
   const cost = { a: 10, b: 50, c: 30, d: NaN, e: 5 };
   const dep = { c: 'b', e: 'c' };
   const s = scheduler(
@@ -38,6 +38,13 @@ test('scheduler: longest first, unknown costs first, a recipe after the one it s
   assert.equal(s.next(), 'c');
   assert.deepEqual(s.finished('c', false), ['e'], 'e starts from c, which failed');
   assert.equal(s.waiting, 0);
+  // A recipe with a long one after it starts before a longer one alone.
+  const chained = scheduler(
+    ['x', 'y', 'z'],
+    n => (n === 'z' ? 'y' : undefined),
+    n => ({ x: 40, y: 30, z: 20 })[n],
+  );
+  assert.deepEqual([chained.next(), chained.next()], ['y', 'x'], 'y + z (50) before x (40)');
   // A dependency outside the run (its saved weights are used) does not hold a recipe back.
   const t = scheduler(
     ['c'],
