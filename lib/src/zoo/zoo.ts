@@ -154,7 +154,8 @@ export const RECIPES: Record<string, Recipe> = {
 // update, momentum .5 → .7 over 250 epochs, max column norm 1.9365, U(±.005) init, dropout
 // .2 / .5, early stopping with 100 epochs' patience, then more training on all 60k). Ours is that
 // recipe cut to our budget: ≤ 50 epochs on 50k (patience 20), then 10 on 60k, both models alike
-// (≈ 15 and ≈ 35 min on an idle 2-core machine). Notebook 08 compares the pair.
+// (on 2 cores: 58 and 98 min on wasm, their meta.json; 6.7 and 15.8 min with the native BLAS in a
+// full retrain, data/bench/retrain-2026-12-02T1345.txt). Notebook 08 compares the pair.
 const MAXOUT_RECIPE: Recipe['options'] = {
   epochs: 50,
   batchSize: 100,
