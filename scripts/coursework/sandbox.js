@@ -41,26 +41,30 @@ const which = cmd =>
 
 const isRoot = () => typeof process.getuid === 'function' && process.getuid() === 0;
 
-/** Host folders bound read-only into the sandbox (those that exist). */
-function readOnlyBinds() {
+/** Host folders bound read-only into the sandbox (those that exist), for the project in `repo`. */
+function readOnlyBinds(repo) {
   const binds = [
     '/usr',
     '/etc',
-    path.join(REPO, 'node_modules'),
-    path.join(REPO, 'lib'),
+    path.join(repo, 'node_modules'),
+    path.join(repo, 'lib'),
     // node_modules/aelab-native links here: without it the native BLAS is not found in the sandbox
     // (and with AELAB_NATIVE=1, as under npm test, the backend could not start).
-    path.join(REPO, 'native'),
-    path.join(REPO, 'data'),
-    path.join(REPO, 'package.json'),
+    path.join(repo, 'native'),
+    path.join(repo, 'data'),
+    path.join(repo, 'package.json'),
   ];
   const node = path.dirname(fs.realpathSync(process.execPath));
   if (!node.startsWith('/usr/')) binds.push(node);
   return binds.filter(p => fs.existsSync(p));
 }
 
-/** The bwrap arguments (without the command) for a kernel working in BOX, scratch limited to `scratchMb`. */
-function bwrapArgs({ scratchMb, env }) {
+/**
+ * The bwrap arguments (without the command) for a kernel working in BOX, scratch limited to
+ * `scratchMb`; `repo` is the project (this one unless a test says otherwise).
+ */
+function bwrapArgs({ scratchMb, env, repo = REPO }) {
+  const box = path.join(repo, path.relative(REPO, BOX));
   const a = [
     '--unshare-user',
     '--unshare-pid',
@@ -71,12 +75,15 @@ function bwrapArgs({ scratchMb, env }) {
     '--clearenv',
   ];
   for (const [k, v] of Object.entries(env)) a.push('--setenv', k, v);
-  for (const p of readOnlyBinds()) a.push('--ro-bind', p, p);
+  const bytes = String(scratchMb * 2 ** 20);
+  // /tmp first: bwrap mounts in order, so a project under /tmp (a clone in /tmp/x) is bound on top
+  // of the empty /tmp rather than hidden by it (every kernel then died before it could start).
+  a.push('--size', bytes, '--tmpfs', '/tmp');
+  for (const p of readOnlyBinds(repo)) a.push('--ro-bind', p, p);
   for (const d of ['bin', 'lib', 'lib64', 'sbin'])
     if (fs.existsSync(`/usr/${d}`) && fs.lstatSync(`/${d}`).isSymbolicLink()) a.push('--symlink', `usr/${d}`, `/${d}`);
   for (const d of ['bin', 'lib', 'lib64', 'sbin'])
     if (fs.existsSync(`/${d}`) && !fs.lstatSync(`/${d}`).isSymbolicLink()) a.push('--ro-bind', `/${d}`, `/${d}`);
-  const bytes = String(scratchMb * 2 ** 20);
   a.push(
     '--proc',
     '/proc',
@@ -85,17 +92,13 @@ function bwrapArgs({ scratchMb, env }) {
     '--size',
     bytes,
     '--tmpfs',
-    '/tmp',
+    path.join(repo, 'data', 'results'),
     '--size',
     bytes,
     '--tmpfs',
-    path.join(REPO, 'data', 'results'),
-    '--size',
-    bytes,
-    '--tmpfs',
-    BOX,
+    box,
     '--chdir',
-    BOX,
+    box,
   );
   return a;
 }

@@ -376,6 +376,34 @@ const hashes = dir => {
   return out;
 };
 
+test('the sandbox shows a project under /tmp (its own /tmp is mounted first, not over the project)', t => {
+  const sandbox = require('../coursework/sandbox');
+  const d = sandbox.detect();
+  if (d.kind === 'none') return t.skip(`no sandbox here: ${d.why}`);
+  // A project in /tmp, as a clone in /tmp/x is: every kernel died at start when /tmp hid it.
+  const repo = fs.mkdtempSync(path.join('/tmp', 'aelab-sandbox-repo-'));
+  for (const dir of ['node_modules', 'lib', 'native', path.join('data', 'results')])
+    fs.mkdirSync(path.join(repo, dir), { recursive: true });
+  fs.writeFileSync(path.join(repo, 'lib', 'marker'), 'lib is here\n');
+  fs.writeFileSync(path.join(repo, 'package.json'), '{}\n');
+  fs.writeFileSync(path.join(repo, 'instructor.ipynb'), 'the course\n');
+  const args = sandbox.bwrapArgs({ scratchMb: 1, env: { PATH: '/usr/bin:/bin' }, repo });
+  const r = spawnSync(
+    d.bwrap,
+    [
+      ...args,
+      '--',
+      '/bin/sh',
+      '-c',
+      `cat ${repo}/lib/marker; test -d ${repo}/node_modules && echo modules; test -e ${repo}/instructor.ipynb || echo hidden; pwd`,
+    ],
+    { encoding: 'utf8', timeout: 20000 },
+  );
+  fs.rmSync(repo, { recursive: true, force: true });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, `lib is here\nmodules\nhidden\n${path.join(repo, 'out', 'grade-work', 'box')}\n`);
+});
+
 test('grading the fixture submissions end to end: two shards in parallel, then --merge', { timeout: 40 * 60 * 1000 }, async () => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'aelab-grade-'));
   try {
