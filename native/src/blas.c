@@ -177,11 +177,56 @@ static int get_threads(void) { return n_threads; }
 
 #define CHECK(call) do { if ((call) != napi_ok) { napi_throw_error(env, NULL, "aelab-native: N-API call failed: " #call); return NULL; } } while (0)
 
-static int64_t arg_i64(napi_env env, napi_value v, int *ok) {
-  int64_t x = 0;
-  if (napi_get_value_int64(env, v, &x) != napi_ok) *ok = 0;
-  return x;
+#define MAX_ARGS 16
+
+/*
+ * Reads a call's arguments: the wasm heap (a Float32Array) first, then one per letter of `kinds`,
+ * 'i' an integer (into ints, in order) or 'd' a number (into reals, in order). On a wrong count or
+ * type it throws a TypeError that names the function and returns 0.
+ */
+static int read_call(napi_env env, napi_callback_info info, const char *name, const char *kinds, float **heap, size_t *len,
+                     int64_t *ints, double *reals) {
+  const size_t want = 1 + strlen(kinds);
+  size_t argc = MAX_ARGS;
+  napi_value argv[MAX_ARGS];
+  char msg[160];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != want) {
+    snprintf(msg, sizeof msg, "aelab-native: %s: wrong number of arguments (%zu expected)", name, want);
+    napi_throw_type_error(env, NULL, msg);
+    return 0;
+  }
+  napi_typedarray_type type;
+  void *data = NULL;
+  if (napi_get_typedarray_info(env, argv[0], &type, len, &data, NULL, NULL) != napi_ok || type != napi_float32_array) {
+    snprintf(msg, sizeof msg, "aelab-native: %s's first argument must be a Float32Array (the wasm heap)", name);
+    napi_throw_type_error(env, NULL, msg);
+    return 0;
+  }
+  *heap = (float *)data;
+  int ok = 1;
+  for (size_t i = 1; i < want; i++) {
+    if (kinds[i - 1] == 'i') ok &= napi_get_value_int64(env, argv[i], ints++) == napi_ok;
+    else ok &= napi_get_value_double(env, argv[i], reals++) == napi_ok;
+  }
+  if (!ok) {
+    snprintf(msg, sizeof msg, "aelab-native: %s's arguments 2-%zu must be numbers (integers for sizes and offsets)", name, want);
+    napi_throw_type_error(env, NULL, msg);
+  }
+  return ok;
 }
+
+/* Whether [off, off + n) lies inside a heap of len floats. */
+static int inside(int64_t off, int64_t n, size_t len) { return off >= 0 && n >= 0 && off + n <= (int64_t)len; }
+
+/* Throws a RangeError "aelab-native: <name>: <what>". */
+static napi_value range_error(napi_env env, const char *name, const char *what) {
+  char msg[160];
+  snprintf(msg, sizeof msg, "aelab-native: %s: %s", name, what);
+  napi_throw_range_error(env, NULL, msg);
+  return NULL;
+}
+
+static const char OUTSIDE[] = "a size is negative or an operand lies outside the heap";
 
 /*
  * gemm(heap, batch, M, N, K, transA, transB, aOff, bOff, cOff, strideA, strideB, strideC, biasOff, relu)
@@ -191,38 +236,22 @@ static int64_t arg_i64(napi_env env, napi_value v, int *ok) {
  * biasOff < 0: no bias; otherwise heap[biasOff .. biasOff+N) is added to every row.
  */
 static napi_value gemm(napi_env env, napi_callback_info info) {
-  size_t argc = 15;
-  napi_value argv[15];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc != 15) { napi_throw_type_error(env, NULL, "aelab-native: gemm expects 15 arguments"); return NULL; }
-  napi_typedarray_type type;
-  size_t length = 0;
-  void *data = NULL;
-  if (napi_get_typedarray_info(env, argv[0], &type, &length, &data, NULL, NULL) != napi_ok || type != napi_float32_array) {
-    napi_throw_type_error(env, NULL, "aelab-native: gemm's first argument must be a Float32Array (the wasm heap)");
-    return NULL;
-  }
-  int ok = 1;
+  float *heap;
+  size_t length;
   int64_t v[14];
-  for (int i = 0; i < 14; i++) v[i] = arg_i64(env, argv[i + 1], &ok);
-  if (!ok) { napi_throw_type_error(env, NULL, "aelab-native: gemm's arguments 2-15 must be integers"); return NULL; }
+  if (!read_call(env, info, "gemm", "iiiiiiiiiiiiii", &heap, &length, v, NULL)) return NULL;
   const int64_t batch = v[0], M = v[1], N = v[2], K = v[3];
   const int transA = v[4] != 0, transB = v[5] != 0;
   const int64_t aOff = v[6], bOff = v[7], cOff = v[8], sA = v[9], sB = v[10], sC = v[11], biasOff = v[12];
   const int relu = v[13] != 0;
-  if (batch < 0 || M < 0 || N < 0 || K < 0 || sA < 0 || sB < 0 || sC < 0 || M > INT32_MAX || N > INT32_MAX || K > INT32_MAX) {
-    napi_throw_range_error(env, NULL, "aelab-native: gemm: negative or too large size or stride");
-    return NULL;
-  }
+  if (batch < 0 || M < 0 || N < 0 || K < 0 || sA < 0 || sB < 0 || sC < 0 || M > INT32_MAX || N > INT32_MAX || K > INT32_MAX)
+    return range_error(env, "gemm", "negative or too large size or stride");
   if (batch == 0 || M == 0 || N == 0) return NULL;
   const int64_t len = (int64_t)length, last = batch - 1;
   /* Every operand must lie inside the heap: a wrong offset is an error, not a write past the end. */
   if (aOff < 0 || bOff < 0 || cOff < 0 || (K > 0 && (aOff + last * sA + M * K > len || bOff + last * sB + K * N > len)) ||
-      cOff + last * sC + M * N > len || (biasOff >= 0 && biasOff + N > len)) {
-    napi_throw_range_error(env, NULL, "aelab-native: gemm: an operand lies outside the heap");
-    return NULL;
-  }
-  float *heap = (float *)data;
+      cOff + last * sC + M * N > len || (biasOff >= 0 && biasOff + N > len))
+    return range_error(env, "gemm", "an operand lies outside the heap");
   const int m = (int)M, n = (int)N, k = (int)K, chunks = chunks_for(n);
   pthread_mutex_lock(&gemm_mu);
   for (int64_t b = 0; b < batch; b++) {
@@ -240,59 +269,31 @@ static napi_value gemm(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-/* Reads the `want` arguments and the heap (argument 0); throws and returns 0 when they are wrong. */
-static int read_args(napi_env env, napi_callback_info info, size_t want, napi_value *argv, float **heap, size_t *len) {
-  size_t argc = want;
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != want) {
-    napi_throw_type_error(env, NULL, "aelab-native: wrong number of arguments");
-    return 0;
-  }
-  napi_typedarray_type type;
-  void *data = NULL;
-  if (napi_get_typedarray_info(env, argv[0], &type, len, &data, NULL, NULL) != napi_ok || type != napi_float32_array) {
-    napi_throw_type_error(env, NULL, "aelab-native: the first argument must be a Float32Array (the wasm heap)");
-    return 0;
-  }
-  *heap = (float *)data;
-  return 1;
-}
-
-/* Whether [off, off + n) lies inside a heap of len floats (off < 0 only when n == 0 is not allowed). */
-static int inside(int64_t off, int64_t n, size_t len) { return off >= 0 && n >= 0 && off + n <= (int64_t)len; }
-
-static napi_value range_error(napi_env env, const char *what) {
-  napi_throw_range_error(env, NULL, what);
-  return NULL;
-}
-
 /*
  * maxout(heap, groups, pieces, zOff, outOff, argOff): for each group g, out[g] = the max of
  * z[g·pieces .. (g+1)·pieces) and, when argOff >= 0, arg[g] (int32) = the first index holding it:
  * tfjs-wasm's Max and ArgMax over the last axis (a later piece wins only if strictly greater).
  */
 static napi_value maxout(napi_env env, napi_callback_info info) {
-  napi_value argv[6];
   float *heap;
   size_t len;
-  if (!read_args(env, info, 6, argv, &heap, &len)) return NULL;
-  int ok = 1;
-  const int64_t groups = arg_i64(env, argv[1], &ok), pieces = arg_i64(env, argv[2], &ok), zOff = arg_i64(env, argv[3], &ok),
-                outOff = arg_i64(env, argv[4], &ok), argOff = arg_i64(env, argv[5], &ok);
-  if (!ok) return range_error(env, "aelab-native: maxout's arguments 2-6 must be integers");
+  int64_t a[5];
+  if (!read_call(env, info, "maxout", "iiiii", &heap, &len, a, NULL)) return NULL;
+  const int64_t groups = a[0], pieces = a[1], zOff = a[2], outOff = a[3], argOff = a[4];
   if (groups < 0 || pieces < 1 || !inside(zOff, groups * pieces, len) || !inside(outOff, groups, len) ||
       (argOff >= 0 && !inside(argOff, groups, len)))
-    return range_error(env, "aelab-native: maxout: a size is negative or an operand lies outside the heap");
+    return range_error(env, "maxout", OUTSIDE);
   const float *z = heap + zOff;
   float *out = heap + outOff;
   int32_t *arg = argOff >= 0 ? (int32_t *)(void *)heap + argOff : NULL;
   for (int64_t g = 0; g < groups; g++) {
     const float *p = z + g * pieces;
     float m = p[0];
-    int32_t a = 0;
+    int32_t win = 0;
     for (int32_t j = 1; j < pieces; j++)
-      if (p[j] > m) { m = p[j]; a = j; }
+      if (p[j] > m) { m = p[j]; win = j; }
     out[g] = m;
-    if (arg) arg[g] = a;
+    if (arg) arg[g] = win;
   }
   return NULL;
 }
@@ -302,16 +303,13 @@ static napi_value maxout(napi_env env, napi_callback_info info) {
  * piece j = arg[g], else 0·dy[g] (what tfjs's oneHot(arg)·dy gives, signed zeros and NaN included).
  */
 static napi_value maxout_grad(napi_env env, napi_callback_info info) {
-  napi_value argv[6];
   float *heap;
   size_t len;
-  if (!read_args(env, info, 6, argv, &heap, &len)) return NULL;
-  int ok = 1;
-  const int64_t groups = arg_i64(env, argv[1], &ok), pieces = arg_i64(env, argv[2], &ok), dyOff = arg_i64(env, argv[3], &ok),
-                argOff = arg_i64(env, argv[4], &ok), dxOff = arg_i64(env, argv[5], &ok);
-  if (!ok) return range_error(env, "aelab-native: maxoutGrad's arguments 2-6 must be integers");
+  int64_t a[5];
+  if (!read_call(env, info, "maxoutGrad", "iiiii", &heap, &len, a, NULL)) return NULL;
+  const int64_t groups = a[0], pieces = a[1], dyOff = a[2], argOff = a[3], dxOff = a[4];
   if (groups < 0 || pieces < 1 || !inside(dyOff, groups, len) || !inside(argOff, groups, len) || !inside(dxOff, groups * pieces, len))
-    return range_error(env, "aelab-native: maxoutGrad: a size is negative or an operand lies outside the heap");
+    return range_error(env, "maxoutGrad", OUTSIDE);
   const float *dy = heap + dyOff;
   const int32_t *arg = (const int32_t *)(const void *)heap + argOff;
   float *dx = heap + dxOff;
@@ -329,18 +327,13 @@ static napi_value maxout_grad(napi_env env, napi_callback_info info) {
  * and step is rounded to float32 first, as tfjs does with a number operand.
  */
 static napi_value sign_step(napi_env env, napi_callback_info info) {
-  napi_value argv[7];
   float *heap;
   size_t len;
-  if (!read_args(env, info, 7, argv, &heap, &len)) return NULL;
-  int ok = 1;
-  const int64_t n = arg_i64(env, argv[1], &ok), xOff = arg_i64(env, argv[2], &ok), gOff = arg_i64(env, argv[3], &ok),
-                outOff = arg_i64(env, argv[4], &ok), clip = arg_i64(env, argv[6], &ok);
-  double stepD = 0;
-  if (napi_get_value_double(env, argv[5], &stepD) != napi_ok) ok = 0;
-  if (!ok) return range_error(env, "aelab-native: signStep's arguments 2-7 must be numbers");
-  if (!inside(xOff, n, len) || !inside(gOff, n, len) || !inside(outOff, n, len))
-    return range_error(env, "aelab-native: signStep: a size is negative or an operand lies outside the heap");
+  int64_t a[5];
+  double stepD;
+  if (!read_call(env, info, "signStep", "iiiidi", &heap, &len, a, &stepD)) return NULL;
+  const int64_t n = a[0], xOff = a[1], gOff = a[2], outOff = a[3], clip = a[4];
+  if (!inside(xOff, n, len) || !inside(gOff, n, len) || !inside(outOff, n, len)) return range_error(env, "signStep", OUTSIDE);
   const float step = (float)stepD;
   const float *x = heap + xOff, *g = heap + gOff;
   float *out = heap + outOff;
@@ -399,25 +392,14 @@ static void alea_fill(double c, double s0, double s1, double s2, int64_t n, floa
 /* dropoutMask(heap, n, outOff, c, s0, s1, s2, rate, scale) and randomUniform(heap, n, outOff, c, s0,
  * s1, s2, lo, range): see alea_fill. */
 static napi_value alea_js(napi_env env, napi_callback_info info, int mask) {
-  napi_value argv[9];
+  const char *name = mask ? "dropoutMask" : "randomUniform";
   float *heap;
   size_t len;
-  if (!read_args(env, info, 9, argv, &heap, &len)) return NULL;
-  int ok = 1;
-  const int64_t n = arg_i64(env, argv[1], &ok), outOff = arg_i64(env, argv[2], &ok);
+  int64_t a[2];
   double st[6];
-  for (int i = 0; i < 6; i++)
-    if (napi_get_value_double(env, argv[3 + i], &st[i]) != napi_ok) ok = 0;
-  const char *name = mask ? "dropoutMask" : "randomUniform";
-  char msg[128];
-  if (!ok) {
-    snprintf(msg, sizeof msg, "aelab-native: %s's arguments 2-9 must be numbers", name);
-    return range_error(env, msg);
-  }
-  if (!inside(outOff, n, len)) {
-    snprintf(msg, sizeof msg, "aelab-native: %s: a size is negative or the output lies outside the heap", name);
-    return range_error(env, msg);
-  }
+  if (!read_call(env, info, name, "iidddddd", &heap, &len, a, st)) return NULL;
+  const int64_t n = a[0], outOff = a[1];
+  if (!inside(outOff, n, len)) return range_error(env, name, OUTSIDE);
   const emit_t e = { mask, (float)st[4], (float)st[5], st[4], st[5] };
   alea_fill(st[0], st[1], st[2], st[3], n, heap + outOff, &e);
   return NULL;
@@ -432,16 +414,12 @@ static napi_value random_uniform(napi_env env, napi_callback_info info) { return
  * right), without the transpose. The bias gradients of every Dense layer.
  */
 static napi_value column_sum(napi_env env, napi_callback_info info) {
-  napi_value argv[5];
   float *heap;
   size_t len;
-  if (!read_args(env, info, 5, argv, &heap, &len)) return NULL;
-  int ok = 1;
-  const int64_t rows = arg_i64(env, argv[1], &ok), cols = arg_i64(env, argv[2], &ok), xOff = arg_i64(env, argv[3], &ok),
-                outOff = arg_i64(env, argv[4], &ok);
-  if (!ok) return range_error(env, "aelab-native: columnSum's arguments 2-5 must be integers");
-  if (rows < 0 || cols < 0 || !inside(xOff, rows * cols, len) || !inside(outOff, cols, len))
-    return range_error(env, "aelab-native: columnSum: a size is negative or an operand lies outside the heap");
+  int64_t a[4];
+  if (!read_call(env, info, "columnSum", "iiii", &heap, &len, a, NULL)) return NULL;
+  const int64_t rows = a[0], cols = a[1], xOff = a[2], outOff = a[3];
+  if (rows < 0 || cols < 0 || !inside(xOff, rows * cols, len) || !inside(outOff, cols, len)) return range_error(env, "columnSum", OUTSIDE);
   const float *x = heap + xOff;
   float *out = heap + outOff;
   for (int64_t j = 0; j < cols; j++) out[j] = 0.0f;
@@ -458,18 +436,14 @@ static napi_value column_sum(napi_env env, napi_callback_info info) {
  * acc' = m·acc + g, value' = c·acc' + value (m and c are its scalars: momentum and −learning rate).
  */
 static napi_value momentum_step(napi_env env, napi_callback_info info) {
-  napi_value argv[9];
   float *heap;
   size_t len;
-  if (!read_args(env, info, 9, argv, &heap, &len)) return NULL;
-  int ok = 1;
   int64_t a[8];
-  for (int i = 0; i < 8; i++) a[i] = arg_i64(env, argv[i + 1], &ok);
-  if (!ok) return range_error(env, "aelab-native: momentumStep's arguments 2-9 must be integers");
+  if (!read_call(env, info, "momentumStep", "iiiiiiii", &heap, &len, a, NULL)) return NULL;
   const int64_t n = a[0];
   if (!inside(a[1], n, len) || !inside(a[2], n, len) || !inside(a[3], n, len) || !inside(a[4], 1, len) || !inside(a[5], 1, len) ||
       !inside(a[6], n, len) || !inside(a[7], n, len))
-    return range_error(env, "aelab-native: momentumStep: a size is negative or an operand lies outside the heap");
+    return range_error(env, "momentumStep", OUTSIDE);
   const float *value = heap + a[1], *acc = heap + a[2], *g = heap + a[3];
   const float m = heap[a[4]], c = heap[a[5]];
   float *nv = heap + a[6], *na = heap + a[7];
@@ -487,18 +461,14 @@ static napi_value momentum_step(napi_env env, napi_callback_info info) {
  * order, as the Sum over axis 0), out[i][j] = w[i][j] · (min(norm_j, c) / (norm_j + 1e-7)).
  */
 static napi_value max_column_norm(napi_env env, napi_callback_info info) {
-  napi_value argv[6];
   float *heap;
   size_t len;
-  if (!read_args(env, info, 6, argv, &heap, &len)) return NULL;
-  int ok = 1;
-  const int64_t rows = arg_i64(env, argv[1], &ok), cols = arg_i64(env, argv[2], &ok), wOff = arg_i64(env, argv[3], &ok),
-                outOff = arg_i64(env, argv[4], &ok);
-  double cD = 0;
-  if (napi_get_value_double(env, argv[5], &cD) != napi_ok) ok = 0;
-  if (!ok) return range_error(env, "aelab-native: maxColumnNorm's arguments 2-6 must be numbers");
+  int64_t a[4];
+  double cD;
+  if (!read_call(env, info, "maxColumnNorm", "iiiid", &heap, &len, a, &cD)) return NULL;
+  const int64_t rows = a[0], cols = a[1], wOff = a[2], outOff = a[3];
   if (rows < 0 || cols < 0 || !inside(wOff, rows * cols, len) || !inside(outOff, rows * cols, len))
-    return range_error(env, "aelab-native: maxColumnNorm: a size is negative or an operand lies outside the heap");
+    return range_error(env, "maxColumnNorm", OUTSIDE);
   if (rows == 0) return NULL;
   const float *w = heap + wOff;
   float *out = heap + outOff;

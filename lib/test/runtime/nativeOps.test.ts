@@ -365,6 +365,8 @@ test('the elementwise passes hold no more backend data than the tfjs ops; the ad
     addon.dropoutMask(big, 4096, 0, ...st, 0.5, 2);
     assert.deepEqual(Array.from(big), Array.from(alea(st, 4096, 0.5, 2)), `dropoutMask from state ${st}`);
   }
-  assert.throws(() => addon.maxout(heap, 1, 1, 0), /wrong number of arguments/);
+  assert.throws(() => addon.maxout(heap, 1, 1, 0), /maxout: wrong number of arguments \(6 expected\)/);
+  assert.throws(() => addon.maxColumnNorm(heap, 2, 2, 0, 4, 'c'), /maxColumnNorm's arguments 2-6 must be numbers/);
+  assert.throws(() => addon.momentumStep(heap, 1, 0, 0, 0, 0, 0, 1, null), /momentumStep's arguments 2-9 must be numbers/);
   assert.deepEqual(Array.from(heap), new Array(16).fill(0), 'a refused call writes nothing');
 });
