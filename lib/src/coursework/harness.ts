@@ -26,6 +26,20 @@ type Dict = Record<string | symbol, unknown>;
 
 /** Globals whose value is frozen as well as fixed. */
 const FROZEN_GLOBALS = ['Math', 'JSON', 'Reflect', 'Atomics', 'Intl', 'console'];
+/** The typed-array constructors (frozen as classes; their prototypes fixed as element prototypes). */
+const TYPED_ARRAYS = [
+  'Int8Array',
+  'Uint8Array',
+  'Uint8ClampedArray',
+  'Int16Array',
+  'Uint16Array',
+  'Int32Array',
+  'Uint32Array',
+  'Float32Array',
+  'Float64Array',
+  'BigInt64Array',
+  'BigUint64Array',
+];
 /** Constructors frozen with their prototypes (the override-prone Object.prototype and Error.prototype are handled apart). */
 const FROZEN_CLASSES = [
   'Array',
@@ -43,42 +57,14 @@ const FROZEN_CLASSES = [
   'ArrayBuffer',
   'SharedArrayBuffer',
   'DataView',
-  'Int8Array',
-  'Uint8Array',
-  'Uint8ClampedArray',
-  'Int16Array',
-  'Uint16Array',
-  'Int32Array',
-  'Uint32Array',
-  'Float32Array',
-  'Float64Array',
-  'BigInt64Array',
-  'BigUint64Array',
+  ...TYPED_ARRAYS,
   'Function',
   'Object',
   'Date',
   'Proxy',
 ];
 /** Prototypes V8's fast element paths depend on: their properties are fixed one by one, not frozen (see fixProperties). */
-const ELEMENT_PROTOS = new Set([
-  'Array',
-  'Int8Array',
-  'Uint8Array',
-  'Uint8ClampedArray',
-  'Int16Array',
-  'Uint16Array',
-  'Int32Array',
-  'Uint32Array',
-  'Float32Array',
-  'Float64Array',
-  'BigInt64Array',
-  'BigUint64Array',
-  'String',
-  'Number',
-  'Boolean',
-  'Symbol',
-  'BigInt',
-]);
+const ELEMENT_PROTOS = new Set(['Array', ...TYPED_ARRAYS, 'String', 'Number', 'Boolean', 'Symbol', 'BigInt']);
 /** Names a test cell may read that always mean the library. */
 const LIBRARY_NAMES: Record<string, string> = { ae: 'aelab', tf: '@tensorflow/tfjs' };
 

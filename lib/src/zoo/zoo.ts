@@ -224,16 +224,9 @@ RECIPES['maxout-noise'] = {
   paper: '§6 (the noise control for adversarial training)',
   build: seed => maxoutNetwork({ seed, name: 'maxout-noise' }),
   data: mnist,
-  seed: 4,
-  options: {
-    epochs: 20,
-    batchSize: 128,
-    optimizer: 'adam',
-    learningRate: 1e-3,
-    schedule: 'cosine',
-    adversarial: { alpha: 0.5, epsilon: 0.25 },
-    adversarialExamples: uniformNoiseTrainingPoints(0.25, 85),
-  },
+  seed: RECIPES['maxout-adv-scratch'].seed,
+  // The same options, so the only difference is where the points come from.
+  options: { ...RECIPES['maxout-adv-scratch'].options, adversarialExamples: uniformNoiseTrainingPoints(0.25, 85) },
 };
 
 /** The recipe `name`, or an error that lists the known names. */
