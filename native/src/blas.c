@@ -351,7 +351,7 @@ static napi_value sign_step(napi_env env, napi_callback_info info) {
  * written to out[0 .. n) as `emit` says: a dropout mask (u >= rate ? scale : 0, u rounded to
  * float32 and rate, scale given as float32, as tf.greaterEqual(tf.randomUniform(...), rate) does)
  * or uniform values (float32)(lo + range·u), as tf.randomUniform(shape, lo, lo + range) computes
- * them in double. Alea's arithmetic is IEEE double (no contraction: -std=c99), so the stream is the
+ * them in double. Alea's arithmetic is IEEE double (no contraction: -ffp-contract=off, binding.gyp), so the stream is the
  * same bits.
  */
 typedef struct { int mask; float rate, scale; double lo, range; } emit_t;
