@@ -4,22 +4,11 @@
 //        npm run train -- --remeasure <name> ...   (re-evaluate saved models, keep weights)
 // Several recipes train side by side, each in its own process (scripts/common/trainJobs.js): by
 // default one per core (at most 4); --jobs 1 trains them one after another in this process.
-const fs = require('fs');
-const path = require('path');
 const ae = require('aelab');
 const { UsageError, parse, wholeNumber } = require('./common/args');
-const { planJobs, trainInJobs } = require('./common/trainJobs');
+const { lastTrainingSeconds, planJobs, trainInJobs } = require('./common/trainJobs');
 
 const USAGE = 'usage: npm run train -- <name> [<name> ...] | --all | --list   [--jobs N]\n       npm run train -- --remeasure <name> ...';
-
-/** A recipe's last recorded training time (its meta.json), to start the longest first; NaN if never trained. */
-function lastTrainingSeconds(name) {
-  try {
-    return Number(JSON.parse(fs.readFileSync(path.join(ae.modelDir(name), 'meta.json'), 'utf8')).trainingSeconds);
-  } catch {
-    return NaN;
-  }
-}
 
 const minutes = s => `${(s / 60).toFixed(1)} min`;
 

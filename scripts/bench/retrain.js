@@ -16,7 +16,7 @@ const path = require('path');
 const readline = require('readline');
 const { spawn } = require('child_process');
 const ae = require('aelab').internals;
-const { planJobs, makespan } = require('../common/trainJobs');
+const { jobEnv, lastTrainingSeconds, makespan, planJobs } = require('../common/trainJobs');
 
 /** How many images of each kind one run of recipe `name` goes through (see the header). */
 function recipeWork(name) {
@@ -34,15 +34,6 @@ function recipeWork(name) {
   };
 }
 
-/** The last recorded training time of `name` (its saved meta.json), to share recipes out longest first. */
-function lastSeconds(name) {
-  try {
-    return Number(require(path.join(ae.modelDir(name), 'meta.json')).trainingSeconds);
-  } catch {
-    return NaN;
-  }
-}
-
 /**
  * Times every recipe in `names` in the plan's worker processes and estimates the retrain.
  * @param {string[]} names
@@ -50,12 +41,10 @@ function lastSeconds(name) {
  */
 async function retrainEstimate(names, o) {
   const plan = planJobs(names.length);
-  const order = [...names].sort((a, b) => (lastSeconds(b) || 0) - (lastSeconds(a) || 0));
+  const order = [...names].sort((a, b) => (lastTrainingSeconds(b) || 0) - (lastTrainingSeconds(a) || 0));
   const shares = Array.from({ length: plan.jobs }, (_, i) => order.filter((_, k) => k % plan.jobs === i));
   o.say(`retrain estimate: ${names.length} recipes timed in ${plan.jobs} processes side by side (${plan.threadsPerJob} thread(s) each)`);
-  const env = { ...process.env };
-  env.AELAB_BLAS_THREADS ||= String(plan.threadsPerJob);
-  env.AELAB_WASM_THREADS ||= String(plan.threadsPerJob);
+  const env = jobEnv(plan.threadsPerJob);
   const rows = await new Promise((resolve, reject) => {
     const got = [];
     let done = 0,

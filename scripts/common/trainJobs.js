@@ -15,6 +15,7 @@
  * estimate (`makespan`), so the estimate and `npm run train -- --all` run the same plan.
  */
 'use strict';
+const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const readline = require('readline');
@@ -38,6 +39,23 @@ function planJobs(recipes, o = {}) {
   const auto = Math.max(1, Math.min(MAX_JOBS, cores, Math.floor(memory / JOB_MEMORY)));
   const jobs = Math.max(1, Math.min(recipes, o.jobs ?? auto));
   return { jobs, threadsPerJob: Math.max(1, Math.min(4, Math.floor(cores / jobs))) };
+}
+
+/** A recipe's last recorded training time (its saved meta.json), to start the longest first; NaN if never trained. */
+function lastTrainingSeconds(name) {
+  try {
+    return Number(JSON.parse(fs.readFileSync(path.join(require('aelab').modelDir(name), 'meta.json'), 'utf8')).trainingSeconds);
+  } catch {
+    return NaN;
+  }
+}
+
+/** The environment of a job's process: its share of the cores, unless the user set the thread counts. */
+function jobEnv(threadsPerJob) {
+  const env = { ...process.env };
+  env.AELAB_BLAS_THREADS ||= String(threadsPerJob);
+  env.AELAB_WASM_THREADS ||= String(threadsPerJob);
+  return env;
 }
 
 /**
@@ -131,10 +149,7 @@ function trainInJobs(names, o) {
   const script = path.join(__dirname, '..', 'train.js');
   const width = Math.max(...names.map(n => n.length));
   const s = scheduler(names, o.dependsOn, o.cost);
-  const env = { ...process.env };
-  // The user's settings win; otherwise each job gets its share of the cores.
-  env.AELAB_BLAS_THREADS ||= String(o.threadsPerJob);
-  env.AELAB_WASM_THREADS ||= String(o.threadsPerJob);
+  const env = jobEnv(o.threadsPerJob);
   /** @type {Map<string, { ok: boolean, seconds: number, last: string }>} */
   const rows = new Map();
   const children = new Set();
@@ -184,4 +199,4 @@ function trainInJobs(names, o) {
   });
 }
 
-module.exports = { MAX_JOBS, planJobs, scheduler, makespan, trainInJobs };
+module.exports = { MAX_JOBS, planJobs, scheduler, makespan, trainInJobs, jobEnv, lastTrainingSeconds };
