@@ -41,7 +41,8 @@ function recipeWork(name) {
  */
 async function retrainEstimate(names, o) {
   const plan = planJobs(names.length);
-  const order = [...names].sort((a, b) => (lastTrainingSeconds(b) || 0) - (lastTrainingSeconds(a) || 0));
+  const last = new Map(names.map(n => [n, lastTrainingSeconds(n) || 0]));
+  const order = [...names].sort((a, b) => last.get(b) - last.get(a));
   const shares = Array.from({ length: plan.jobs }, (_, i) => order.filter((_, k) => k % plan.jobs === i));
   o.say(`retrain estimate: ${names.length} recipes timed in ${plan.jobs} processes side by side (${plan.threadsPerJob} thread(s) each)`);
   const env = jobEnv(plan.threadsPerJob);

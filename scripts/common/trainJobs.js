@@ -23,6 +23,8 @@ const { spawn } = require('child_process');
 
 /** At most this many recipes at once: beyond that the longest recipe (maxout-sgd-adv) bounds the total. */
 const MAX_JOBS = 4;
+/** The most threads a job gets: the most the addon and the wasm pool use (MAX_BLAS_THREADS, MAX_WASM_THREADS). */
+const MAX_THREADS = 4;
 /** Memory per training process, with headroom: the largest peaked at 665 MiB resident in a full retrain (2026-12-02). */
 const JOB_MEMORY = 1.5 * 2 ** 30;
 
@@ -38,7 +40,7 @@ function planJobs(recipes, o = {}) {
   const memory = o.memory ?? os.totalmem();
   const auto = Math.max(1, Math.min(MAX_JOBS, cores, Math.floor(memory / JOB_MEMORY)));
   const jobs = Math.max(1, Math.min(recipes, o.jobs ?? auto));
-  return { jobs, threadsPerJob: Math.max(1, Math.min(4, Math.floor(cores / jobs))) };
+  return { jobs, threadsPerJob: Math.max(1, Math.min(MAX_THREADS, Math.floor(cores / jobs))) };
 }
 
 /** A recipe's last recorded training time (its saved meta.json), to start the longest first; NaN if never trained. */
@@ -68,7 +70,10 @@ function jobEnv(threadsPerJob) {
  * @param {(name: string) => number} cost
  */
 function scheduler(names, dependsOn, cost) {
-  const own = n => (Number.isFinite(cost(n)) ? cost(n) : Infinity);
+  const own = n => {
+    const c = cost(n);
+    return Number.isFinite(c) ? c : Infinity;
+  };
   /** @type {Map<string, number>} */
   const chain = new Map();
   const rank = n => {
@@ -199,4 +204,4 @@ function trainInJobs(names, o) {
   });
 }
 
-module.exports = { MAX_JOBS, planJobs, scheduler, makespan, trainInJobs, jobEnv, lastTrainingSeconds };
+module.exports = { planJobs, scheduler, makespan, trainInJobs, jobEnv, lastTrainingSeconds };
